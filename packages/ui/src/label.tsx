@@ -1,0 +1,14 @@
+"use client";
+import { Label as LabelPrimitive } from "radix-ui";
+import type * as React from "react";
+import { cn } from "./utils.ts";
+
+export function Label({ className, ...props }: React.ComponentProps<typeof LabelPrimitive.Root>) {
+  return (
+    <LabelPrimitive.Root
+      data-slot="label"
+      className={cn("text-sm font-medium leading-none peer-disabled:cursor-not-allowed peer-disabled:opacity-70", className)}
+      {...props}
+    />
+  );
+}
