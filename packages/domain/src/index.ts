@@ -1,2 +1,6 @@
-export * from "./roles.ts";
+export * from "./access.ts";
+export * from "./incident-state.ts";
 export * from "./monitor-state.ts";
+export * from "./permissions.ts";
+export * from "./roles.ts";
+export * from "./uptime.ts";

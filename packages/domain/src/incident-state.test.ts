@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  canTransition,
+  type IncidentAction,
+  type IncidentSnapshot,
+  legalActions,
+  shouldReopen,
+  transitionIncident,
+} from "./incident-state.ts";
+
+const at = new Date("2026-01-01T00:10:00Z");
+const triggered: IncidentSnapshot = { status: "TRIGGERED", acknowledgedAt: null, resolvedAt: null };
+
+describe("transitionIncident", () => {
+  it("acknowledges a triggered incident once", () => {
+    const r = transitionIncident(triggered, { type: "acknowledge" }, at);
+    expect(r).toMatchObject({
+      ok: true,
+      next: { status: "ACKNOWLEDGED", acknowledgedAt: at },
+      events: [{ kind: "ACKNOWLEDGED" }],
+    });
+    if (!r.ok) throw new Error("unreachable");
+    expect(transitionIncident(r.next, { type: "acknowledge" }, at).ok).toBe(false);
+  });
+
+  it("resolves from triggered or acknowledged, not twice", () => {
+    const fromTriggered = transitionIncident(triggered, { type: "resolve" }, at);
+    expect(fromTriggered).toMatchObject({
+      ok: true,
+      next: { status: "RESOLVED", resolvedAt: at, acknowledgedAt: null },
+    });
+    const acked = { ...triggered, status: "ACKNOWLEDGED" as const, acknowledgedAt: at };
+    expect(transitionIncident(acked, { type: "resolve" }, at)).toMatchObject({
+      ok: true,
+      events: [{ kind: "RESOLVED" }],
+    });
+    if (!fromTriggered.ok) throw new Error("unreachable");
+    expect(transitionIncident(fromTriggered.next, { type: "resolve" }, at).ok).toBe(false);
+    expect(transitionIncident(fromTriggered.next, { type: "acknowledge" }, at).ok).toBe(false);
+  });
+
+  it("reopens only a resolved incident and clears the stamps", () => {
+    expect(transitionIncident(triggered, { type: "reopen" }, at).ok).toBe(false);
+    const resolved: IncidentSnapshot = { status: "RESOLVED", acknowledgedAt: at, resolvedAt: at };
+    expect(transitionIncident(resolved, { type: "reopen" }, at)).toMatchObject({
+      ok: true,
+      next: { status: "TRIGGERED", acknowledgedAt: null, resolvedAt: null },
+      events: [{ kind: "REOPENED" }],
+    });
+  });
+
+  it("notes never change the status and must not be blank", () => {
+    expect(transitionIncident(triggered, { type: "note", body: "  looking  " }, at)).toMatchObject({
+      ok: true,
+      statusChanged: false,
+      next: triggered,
+      events: [{ kind: "NOTE", message: "looking" }],
+    });
+    expect(transitionIncident(triggered, { type: "note", body: "   " }, at).ok).toBe(false);
+    expect(transitionIncident(triggered, { type: "note", body: "x".repeat(10_001) }, at).ok).toBe(false);
+  });
+
+  it("legalActions lists exactly the allowed actions", () => {
+    expect(legalActions("TRIGGERED")).toEqual(["acknowledge", "resolve", "note"]);
+    expect(legalActions("ACKNOWLEDGED")).toEqual(["resolve", "note"]);
+    expect(legalActions("RESOLVED")).toEqual(["reopen", "note"]);
+  });
+
+  it("shouldReopen within the window only", () => {
+    const resolvedAt = new Date(at.getTime() - 60_000);
+    expect(shouldReopen({ status: "RESOLVED", resolvedAt }, at)).toBe(true);
+    expect(shouldReopen({ status: "RESOLVED", resolvedAt }, at, 30_000)).toBe(false);
+    expect(shouldReopen({ status: "TRIGGERED", resolvedAt: null }, at)).toBe(false);
+    expect(shouldReopen(null, at)).toBe(false);
+  });
+});
+
+const actionArb: fc.Arbitrary<IncidentAction> = fc.oneof(
+  fc.constant({ type: "acknowledge" as const }),
+  fc.constant({ type: "resolve" as const }),
+  fc.constant({ type: "reopen" as const }),
+  fc.string({ maxLength: 20 }).map((body) => ({ type: "note" as const, body })),
+);
+
+describe("incident state machine properties", () => {
+  it("any sequence keeps the invariants between status and stamps", () => {
+    fc.assert(
+      fc.property(fc.array(actionArb, { maxLength: 30 }), (actions) => {
+        let s = triggered;
+        let t = at.getTime();
+        for (const a of actions) {
+          t += 1000;
+          const r = transitionIncident(s, a, new Date(t));
+          expect(r.ok || !canTransition(s.status, a.type) || a.type === "note").toBe(true);
+          if (!r.ok) continue;
+          expect(r.events.length).toBe(1);
+          s = r.next;
+          expect(s.status === "RESOLVED").toBe(s.resolvedAt !== null);
+          if (s.status === "ACKNOWLEDGED") expect(s.acknowledgedAt).not.toBeNull();
+          if (s.status === "TRIGGERED") expect(s.acknowledgedAt).toBeNull();
+        }
+      }),
+    );
+  });
+});
