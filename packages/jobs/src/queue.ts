@@ -1,0 +1,32 @@
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { z } from "zod";
+import { assertJobId, type JobDefinition } from "./define-job.ts";
+import type { QueueName } from "./queues.ts";
+import { redisPrefix } from "./redis.ts";
+
+export function createQueue(name: QueueName, opts: { connection: Redis; prefix?: string }): Queue {
+  return new Queue(name, { connection: opts.connection, prefix: opts.prefix ?? redisPrefix() });
+}
+
+export interface EnqueueOptions extends Pick<JobsOptions, "delay" | "priority"> {
+  /** Deterministic id for idempotency (no ':' allowed). */
+  jobId?: string;
+}
+
+/** Typed enqueue: validates the payload with the definition's schema and applies its default options. */
+export async function enqueue<Name extends string, Schema extends z.ZodType>(
+  queue: Queue,
+  def: JobDefinition<Name, Schema>,
+  payload: z.input<Schema>,
+  opts: EnqueueOptions = {},
+) {
+  if (queue.name !== def.queue) throw new Error(`job ${def.name} belongs to queue ${def.queue}, not ${queue.name}`);
+  const data = def.payload.parse(payload);
+  const { jobId, ...rest } = opts;
+  return queue.add(def.name, data, {
+    ...def.options,
+    ...rest,
+    ...(jobId !== undefined ? { jobId: assertJobId(jobId) } : {}),
+  });
+}
