@@ -1,0 +1,140 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ProbeContext } from "../probe.ts";
+import { createSsrfGuard, LOOPBACK_CIDRS } from "../ssrf.ts";
+import { HttpProbeConfig, httpProbe } from "./http-probe.ts";
+
+// A real HTTP server on loopback, no mocks.
+let server: http.Server;
+let base: string;
+const sockets = new Set<import("node:net").Socket>();
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    switch (url.pathname) {
+      case "/ok":
+        res.end("fine");
+        return;
+      case "/503":
+        res.statusCode = 503;
+        res.end("down");
+        return;
+      case "/hang":
+        return; // never answers
+      case "/endless": {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        const chunk = Buffer.alloc(64 * 1024, 1);
+        const pump = () => {
+          while (res.write(chunk)) {}
+        };
+        res.on("drain", pump);
+        pump();
+        return;
+      }
+      case "/slow-body":
+        res.writeHead(200);
+        res.write("a");
+        return; // headers sent, body never ends
+      default:
+        res.statusCode = 404;
+        res.end();
+    }
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((r) => server.close(r));
+});
+
+const ctx = (over: Partial<ProbeContext> = {}): ProbeContext => ({
+  signal: new AbortController().signal,
+  timeoutMs: 2000,
+  ssrf: createSsrfGuard({ allowCidrs: LOOPBACK_CIDRS }),
+  ...over,
+});
+const cfg = (url: string, extra: Record<string, unknown> = {}) => HttpProbeConfig.parse({ url, ...extra });
+
+describe("http probe against a real server", () => {
+  it("up: 200 is ok with a latency", async () => {
+    const r = await httpProbe.run(cfg(`${base}/ok`), ctx());
+    expect(r).toMatchObject({ ok: true, statusCode: 200 });
+    expect(r.unknown).toBeUndefined();
+    expect(r.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("503 is a failure with the status", async () => {
+    const r = await httpProbe.run(cfg(`${base}/503`), ctx());
+    expect(r).toMatchObject({ ok: false, statusCode: 503, error: "unexpected status 503" });
+    expect(r.unknown).toBeUndefined();
+  });
+
+  it("expected status list overrides the default", async () => {
+    expect((await httpProbe.run(cfg(`${base}/503`, { expectedStatus: [503] }), ctx())).ok).toBe(true);
+    expect((await httpProbe.run(cfg(`${base}/ok`, { expectedStatus: [204] }), ctx())).ok).toBe(false);
+  });
+
+  it("a hanging server times out within the deadline → fail", async () => {
+    const t0 = Date.now();
+    const r = await httpProbe.run(cfg(`${base}/hang`), ctx({ timeoutMs: 300 }));
+    expect(r).toMatchObject({ ok: false, error: "timeout after 300 ms" });
+    expect(r.unknown).toBeUndefined();
+    expect(Date.now() - t0).toBeLessThan(1300);
+  });
+
+  it("a body that never ends times out too", async () => {
+    const r = await httpProbe.run(cfg(`${base}/slow-body`, { maxBodyBytes: 1024 }), ctx({ timeoutMs: 300 }));
+    expect(r).toMatchObject({ ok: false });
+    expect(r.unknown).toBeUndefined();
+  });
+
+  it("an endless body is cut at maxBodyBytes, not buffered", async () => {
+    const before = process.memoryUsage().rss;
+    const r = await httpProbe.run(cfg(`${base}/endless`, { maxBodyBytes: 256 * 1024 }), ctx());
+    expect(r).toMatchObject({ ok: true, statusCode: 200 });
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("connection refused → fail, not unknown", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const r = await httpProbe.run(cfg(`http://127.0.0.1:${port}/`), ctx());
+    expect(r).toMatchObject({ ok: false, error: "connection refused" });
+    expect(r.unknown).toBeUndefined();
+  });
+
+  it("a DNS name that does not exist → fail", async () => {
+    const r = await httpProbe.run(cfg("http://does-not-exist.invalid/"), ctx());
+    expect(r.ok).toBe(false);
+    expect(r.unknown).toBeUndefined();
+    expect(r.error).toMatch(/DNS lookup failed/);
+  });
+
+  it("loopback is refused unless allowlisted (literal IP and name)", async () => {
+    const strict = ctx({ ssrf: createSsrfGuard() });
+    const a = await httpProbe.run(cfg(`${base}/ok`), strict);
+    expect(a).toMatchObject({ ok: false });
+    expect(a.error).toMatch(/SSRF/);
+    const port = new URL(base).port;
+    const b = await httpProbe.run(cfg(`http://localhost:${port}/ok`), strict);
+    expect(b).toMatchObject({ ok: false });
+    expect(b.error).toMatch(/SSRF/);
+  });
+
+  it("shutdown abort → unknown", async () => {
+    const ac = new AbortController();
+    const p = httpProbe.run(cfg(`${base}/hang`), ctx({ signal: ac.signal }));
+    setTimeout(() => ac.abort(), 50);
+    expect(await p).toMatchObject({ ok: false, unknown: true });
+  });
+});
