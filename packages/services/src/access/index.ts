@@ -1,0 +1,2 @@
+export * from "./build-tenant-context.ts";
+export * from "./resolve-access.ts";

@@ -1,0 +1,2 @@
+export * from "./emit-audit.ts";
+export * from "./list-audit-logs.ts";

@@ -1,0 +1,20 @@
+import { NOTE_MAX_LENGTH } from "@steward/domain";
+import { z } from "zod";
+import type { ServiceContext } from "../context.ts";
+import { requirePermission } from "../require-permission.ts";
+import { withTenant } from "../with-tenant.ts";
+import { applyIncidentAction } from "./transition-incident-in-tx.ts";
+
+export const AddIncidentNoteInput = z.object({
+  incidentId: z.uuid(),
+  body: z.string().trim().min(1, "A note cannot be empty").max(NOTE_MAX_LENGTH),
+});
+export type AddIncidentNoteInput = z.input<typeof AddIncidentNoteInput>;
+
+export async function addIncidentNote(ctx: ServiceContext, rawInput: AddIncidentNoteInput) {
+  requirePermission(ctx, "incident:write");
+  const input = AddIncidentNoteInput.parse(rawInput);
+  return withTenant(ctx, (tx) =>
+    applyIncidentAction(tx, ctx, input.incidentId, { type: "note", body: input.body }, "incident.add_note"),
+  );
+}

@@ -1,0 +1,82 @@
+import { auditTenantRead } from "../audit/emit-audit.ts";
+import type { ServiceContext } from "../context.ts";
+import { DAY_MS, latencySeries, stateSecondsByMonitor, uptimeOf } from "../monitor/monitor-metrics.ts";
+import { requirePermission } from "../require-permission.ts";
+import { requireTenant, withTenant } from "../with-tenant.ts";
+import { emptyStateCounts } from "./list-tenants.ts";
+
+/**
+ * The tenant overview page in a bounded number of queries: monitors (with asset), assets, open incidents,
+ * one latency query for every sparkline (hourly buckets over 24 h: ≤ 24 points each) and one exact
+ * 30-day uptime query (seconds per state per monitor, summed from state_intervals).
+ * Counts: paused monitors are counted as `paused`, not under their last state.
+ */
+export async function getTenantOverview(ctx: ServiceContext) {
+  requirePermission(ctx, "tenant:read");
+  const tenant = requireTenant(ctx);
+  const tenantId = tenant.id;
+  return withTenant(ctx, async (tx) => {
+    await auditTenantRead(tx, ctx, "tenant.overview");
+    const now = new Date();
+    const from24h = new Date(now.getTime() - DAY_MS);
+    const from30d = new Date(now.getTime() - 30 * DAY_MS);
+
+    const monitors = await tx.monitor.findMany({
+      where: { tenantId },
+      orderBy: { name: "asc" },
+      select: {
+        id: true,
+        name: true,
+        kind: true,
+        state: true,
+        stateSince: true,
+        paused: true,
+        intervalSeconds: true,
+        lastCheckedAt: true,
+        lastLatencyMs: true,
+        asset: { select: { id: true, name: true, kind: true } },
+      },
+    });
+    const assets = await tx.asset.findMany({
+      where: { tenantId },
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, kind: true, environment: true, criticality: true, tags: true },
+    });
+    const openIncidents = await tx.incident.findMany({
+      where: { tenantId, status: { not: "RESOLVED" } },
+      orderBy: { openedAt: "desc" },
+      take: 50,
+      select: {
+        id: true,
+        number: true,
+        title: true,
+        status: true,
+        priority: true,
+        openedAt: true,
+        acknowledgedAt: true,
+        monitor: { select: { id: true, name: true } },
+      },
+    });
+    const sparklines = await latencySeries(tx, { tenantId, from: from24h, to: now, bucketSeconds: 3600 });
+    const seconds30d = await stateSecondsByMonitor(tx, { tenantId, from: from30d, to: now });
+
+    const counts = emptyStateCounts();
+    for (const m of monitors) {
+      counts.total += 1;
+      if (m.paused) counts.paused += 1;
+      else counts[m.state] += 1;
+    }
+    return {
+      tenant,
+      counts: { monitors: counts, assets: assets.length, openIncidents: openIncidents.length },
+      monitors: monitors.map((m) => ({
+        ...m,
+        sparkline24h: (sparklines.get(m.id) ?? []).map((p) => ({ t: p.t, avg: p.avg, max: p.max })),
+        uptime30d: uptimeOf(seconds30d.get(m.id), from30d, now).uptimePercent,
+      })),
+      assets,
+      openIncidents,
+      generatedAt: now,
+    };
+  });
+}

@@ -1,0 +1,2 @@
+export * from "./get-tenant-overview.ts";
+export * from "./list-tenants.ts";
