@@ -1,0 +1,10 @@
+// @steward/db/testing: integration-test harness helpers.
+export {
+  createTestDatabase,
+  dropTestDatabase,
+  ensureTemplateDatabase,
+  harnessAdminUrl,
+  type TestDatabase,
+  templateDatabaseName,
+  withAdminClient,
+} from "./database.ts";
