@@ -11,3 +11,8 @@ export * from "./monitor/index.ts";
 export * from "./require-permission.ts";
 export * from "./tenant/index.ts";
 export * from "./with-tenant.ts";
+export * from "./incident/open-incident-for-monitor.ts";
+export * from "./incident/resolve-incident-for-monitor.ts";
+export * from "./monitor-state/index.ts";
+export * from "./probe/index.ts";
+export * from "./health/check-database.ts";
