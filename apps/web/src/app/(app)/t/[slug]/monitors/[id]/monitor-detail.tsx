@@ -1,0 +1,231 @@
+"use client";
+import {
+  Card,
+  CardContent,
+  CardDescription,
+  CardHeader,
+  CardTitle,
+  EmptyState,
+  LatencyChart,
+  STATUS_META,
+  StatusBadge,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  UptimeBar,
+} from "@steward/ui";
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { ArrowLeft, ChartLine } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { PageHeader } from "~/components/page-header.tsx";
+import { useTenant } from "~/components/tenant-context.tsx";
+import { ExactTime, RelativeTime } from "~/components/time.tsx";
+import { dailyUptime, type Interval } from "~/lib/intervals.ts";
+import { formatDuration, zoneAbbr } from "~/lib/time.ts";
+import { useTRPC } from "~/trpc/react.tsx";
+
+function Timeline({ intervals, from, to, timeZone }: { intervals: Interval[]; from: number; to: number; timeZone: string }) {
+  const span = to - from;
+  return (
+    <div className="space-y-1.5">
+      <div className="flex h-6 w-full justify-end overflow-hidden rounded-md bg-muted" role="img" aria-label="State over the last 7 days; see the list below">
+        {intervals.map((iv) => {
+          const s = Math.max(from, new Date(iv.startedAt).getTime());
+          const e = Math.min(to, iv.endedAt ? new Date(iv.endedAt).getTime() : to);
+          if (e <= s) return null;
+          return (
+            <div
+              key={iv.id}
+              title={`${STATUS_META[iv.state].label}: ${formatDuration(e - s)}`}
+              style={{ width: `${((e - s) / span) * 100}%`, background: STATUS_META[iv.state].color }}
+              className="h-full"
+            />
+          );
+        })}
+      </div>
+      <div className="flex justify-between text-xs text-muted-foreground">
+        <ExactTime value={new Date(from)} timeZone={timeZone} format="d MMM HH:mm" />
+        <span>now</span>
+      </div>
+    </div>
+  );
+}
+
+export function MonitorDetail({ monitorId }: { monitorId: string }) {
+  const tenant = useTenant();
+  const trpc = useTRPC();
+  const { data } = useSuspenseQuery({ ...trpc.monitor.get.queryOptions({ tenantId: tenant.id, monitorId }), refetchInterval: 10_000 });
+  const [asTable, setAsTable] = useState(false);
+  const m = data.monitor;
+  const now = Date.now();
+  const from = now - 7 * 24 * 3600_000;
+  const intervals = [...data.intervals].sort((a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime());
+  const days = dailyUptime(intervals, tenant.timezone, 7, now);
+  const tz = `${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`;
+
+  return (
+    <>
+      <Link href={`/t/${tenant.slug}`} className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+        <ArrowLeft aria-hidden="true" className="size-4" /> {tenant.name}
+      </Link>
+      <PageHeader
+        title={m.name}
+        description={
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <span>{m.kind}</span>
+            {m.asset ? <span>Asset: {m.asset.name}</span> : null}
+            <span>every {m.intervalSeconds}s</span>
+            {m.paused ? <span className="font-medium">Paused</span> : null}
+          </span>
+        }
+        actions={
+          <div className="flex flex-col items-end gap-1">
+            <StatusBadge status={m.state} className="px-3 py-1 text-sm" />
+            <span className="text-xs text-muted-foreground">
+              since <RelativeTime value={m.stateSince} timeZone={tenant.timezone} />
+            </span>
+          </div>
+        }
+      />
+
+      <div className="grid gap-6">
+        <Card>
+          <CardHeader className="flex-row items-start justify-between gap-3">
+            <div>
+              <CardTitle>Latency, last 24 hours</CardTitle>
+              <CardDescription>Times in {tz}</CardDescription>
+            </div>
+            <button
+              type="button"
+              onClick={() => setAsTable((v) => !v)}
+              aria-pressed={asTable}
+              className="inline-flex items-center gap-1.5 rounded-md border border-border px-2.5 py-1 text-xs font-medium hover:bg-accent"
+            >
+              <ChartLine aria-hidden="true" className="size-3.5" />
+              {asTable ? "Show chart" : "Show table"}
+            </button>
+          </CardHeader>
+          <CardContent>
+            {data.latency.length === 0 ? (
+              <EmptyState title="No latency data yet" description="Results appear here after the first checks run." />
+            ) : asTable ? (
+              <div className="max-h-80 overflow-auto">
+                <Table>
+                  <TableHeader>
+                    <TableRow>
+                      <TableHead>Time</TableHead>
+                      <TableHead className="text-right">p50</TableHead>
+                      <TableHead className="text-right">p95</TableHead>
+                      <TableHead className="text-right">Average</TableHead>
+                    </TableRow>
+                  </TableHeader>
+                  <TableBody>
+                    {data.latency.map((p) => (
+                      <TableRow key={String(p.t)}>
+                        <TableCell>
+                          <ExactTime value={p.t} timeZone={tenant.timezone} />
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">{p.p50 != null ? `${Math.round(p.p50)} ms` : "—"}</TableCell>
+                        <TableCell className="text-right tabular-nums">{p.p95 != null ? `${Math.round(p.p95)} ms` : "—"}</TableCell>
+                        <TableCell className="text-right tabular-nums">{p.avg != null ? `${Math.round(p.avg)} ms` : "—"}</TableCell>
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </div>
+            ) : (
+              <LatencyChart data={data.latency} timeZone={tenant.timezone} label={`${m.name} latency over the last 24 hours`} />
+            )}
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>State history, last 7 days</CardTitle>
+            <CardDescription>Each day in {tenant.timezone}: green ≥ 99.9 %, amber ≥ 99 %, red below, grey no data.</CardDescription>
+          </CardHeader>
+          <CardContent className="space-y-5">
+            <UptimeBar days={days} caption="Daily uptime, last 7 days" />
+            <Timeline intervals={intervals} from={from} to={now} timeZone={tenant.timezone} />
+            {intervals.length === 0 ? (
+              <p className="text-sm text-muted-foreground">No state changes recorded yet.</p>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>State</TableHead>
+                    <TableHead>From</TableHead>
+                    <TableHead>To</TableHead>
+                    <TableHead className="text-right">Duration</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {[...intervals].reverse().slice(0, 20).map((iv) => (
+                    <TableRow key={iv.id}>
+                      <TableCell>
+                        <StatusBadge status={iv.state} />
+                      </TableCell>
+                      <TableCell>
+                        <ExactTime value={iv.startedAt} timeZone={tenant.timezone} />
+                      </TableCell>
+                      <TableCell>{iv.endedAt ? <ExactTime value={iv.endedAt} timeZone={tenant.timezone} /> : <span className="font-medium">now</span>}</TableCell>
+                      <TableCell className="text-right tabular-nums">
+                        {formatDuration((iv.endedAt ? new Date(iv.endedAt).getTime() : now) - new Date(iv.startedAt).getTime())}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>Recent results</CardTitle>
+          </CardHeader>
+          <CardContent className="px-0">
+            {data.recent.length === 0 ? (
+              <div className="px-5">
+                <EmptyState title="No results yet" description="The first check runs within one interval of the monitor being created." />
+              </div>
+            ) : (
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead className="pl-5">Checked</TableHead>
+                    <TableHead>Result</TableHead>
+                    <TableHead className="text-right">HTTP</TableHead>
+                    <TableHead className="text-right">Latency</TableHead>
+                    <TableHead className="pr-5">Error</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {data.recent.map((r) => (
+                    <TableRow key={String(r.scheduledAt)}>
+                      <TableCell className="pl-5">
+                        <RelativeTime value={r.checkedAt} timeZone={tenant.timezone} />
+                      </TableCell>
+                      <TableCell>
+                        <StatusBadge status={r.state} />
+                      </TableCell>
+                      <TableCell className="text-right tabular-nums">{r.statusCode ?? "—"}</TableCell>
+                      <TableCell className="text-right tabular-nums">{r.latencyMs != null ? `${r.latencyMs} ms` : "—"}</TableCell>
+                      <TableCell className="max-w-xs truncate pr-5 text-muted-foreground" title={r.error ?? undefined}>
+                        {r.error ?? ""}
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

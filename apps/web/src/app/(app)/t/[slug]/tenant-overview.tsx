@@ -1,0 +1,163 @@
+"use client";
+import {
+  Badge,
+  Card,
+  CardContent,
+  CardHeader,
+  CardTitle,
+  EmptyState,
+  Sparkline,
+  StatusBadge,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+} from "@steward/ui";
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { Activity, CircleCheck, Siren, TriangleExclamationPoint } from "lucide-react";
+import Link from "next/link";
+import { PageHeader } from "~/components/page-header.tsx";
+import { useTenant } from "~/components/tenant-context.tsx";
+import { RelativeTime } from "~/components/time.tsx";
+import { IncidentStatusBadge } from "~/components/incident-status.tsx";
+import { rollup } from "~/lib/status.ts";
+import { zoneAbbr } from "~/lib/time.ts";
+import { useTRPC } from "~/trpc/react.tsx";
+
+function Stat({ label, value, icon: Icon, tone }: { label: string; value: number | string; icon: typeof Activity; tone?: string }) {
+  return (
+    <Card>
+      <CardContent className="flex items-center gap-4 p-5">
+        <div className="flex size-10 items-center justify-center rounded-md bg-muted">
+          <Icon aria-hidden="true" className={tone ?? "size-5 text-muted-foreground"} />
+        </div>
+        <div>
+          <div className="text-2xl font-semibold tabular-nums">{value}</div>
+          <div className="text-sm text-muted-foreground">{label}</div>
+        </div>
+      </CardContent>
+    </Card>
+  );
+}
+
+function formatUptime(u: number | null | undefined): string {
+  if (u === null || u === undefined) return "—";
+  const pct = u <= 1 ? u * 100 : u;
+  return `${pct >= 99.995 ? "100" : pct.toFixed(2)}%`;
+}
+
+export function TenantOverview() {
+  const tenant = useTenant();
+  const trpc = useTRPC();
+  const { data } = useSuspenseQuery({ ...trpc.tenant.overview.queryOptions({ tenantId: tenant.id }), refetchInterval: 10_000 });
+  const counts = data.counts;
+  const r = rollup(counts);
+  const total = data.monitors.length;
+  const problems = (counts.DOWN ?? 0) + (counts.DEGRADED ?? 0);
+  const base = `/t/${tenant.slug}`;
+
+  return (
+    <>
+      <PageHeader
+        title={tenant.name}
+        description={`Times in ${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`}
+        actions={<StatusBadge status={r.status} label={r.label} className="px-3 py-1 text-sm" />}
+      />
+      <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat label="Monitors" value={total} icon={Activity} />
+        <Stat label="Up" value={counts.UP ?? 0} icon={CircleCheck} tone="size-5 text-status-up-foreground" />
+        <Stat label="Down or degraded" value={problems} icon={TriangleExclamationPoint} tone={problems ? "size-5 text-status-down-foreground" : undefined} />
+        <Stat label="Open incidents" value={data.openIncidents.length} icon={Siren} tone={data.openIncidents.length ? "size-5 text-status-down-foreground" : undefined} />
+      </section>
+
+      {data.openIncidents.length > 0 ? (
+        <Card className="mb-6">
+          <CardHeader className="flex-row items-center justify-between">
+            <CardTitle>Open incidents</CardTitle>
+            <Link href={`${base}/incidents`} className="text-sm font-medium text-primary hover:underline">
+              All incidents
+            </Link>
+          </CardHeader>
+          <CardContent>
+            <ul className="divide-y divide-border" aria-label="Open incidents">
+              {data.openIncidents.map((i) => (
+                <li key={i.id} className="flex flex-wrap items-center gap-3 py-2.5">
+                  <IncidentStatusBadge status={i.status} />
+                  <Link href={`${base}/incidents/${i.id}`} className="min-w-0 flex-1 truncate font-medium hover:underline">
+                    #{i.number} {i.title}
+                  </Link>
+                  <span className="text-sm text-muted-foreground">
+                    opened <RelativeTime value={i.openedAt} timeZone={tenant.timezone} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </CardContent>
+        </Card>
+      ) : null}
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Monitors</CardTitle>
+        </CardHeader>
+        <CardContent className="px-0 pb-2">
+          {total === 0 ? (
+            <div className="px-5 pb-3">
+              <EmptyState
+                icon={Activity}
+                title="No monitors yet"
+                description="Monitors check your services every minute and open incidents when they go down. An engineer can add the first one."
+              />
+            </div>
+          ) : (
+            <Table>
+              <TableHeader>
+                <TableRow className="hover:bg-transparent">
+                  <TableHead className="pl-5">Monitor</TableHead>
+                  <TableHead>Asset</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead className="text-right">Latency</TableHead>
+                  <TableHead>Last 24 h</TableHead>
+                  <TableHead className="pr-5 text-right">30-day uptime</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {data.monitors.map((m) => (
+                  <TableRow key={m.id}>
+                    <TableCell className="pl-5">
+                      <Link href={`${base}/monitors/${m.id}`} className="font-medium hover:underline">
+                        {m.name}
+                      </Link>
+                      <div className="text-xs text-muted-foreground">{m.kind}</div>
+                    </TableCell>
+                    <TableCell className="text-muted-foreground">{m.asset ? m.asset.name : "—"}</TableCell>
+                    <TableCell>
+                      <div className="flex flex-col items-start gap-0.5">
+                        <StatusBadge status={m.state} />
+                        <span className="text-xs text-muted-foreground">
+                          since <RelativeTime value={m.stateSince} timeZone={tenant.timezone} />
+                        </span>
+                      </div>
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">{m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—"}</TableCell>
+                    <TableCell>
+                      <Sparkline
+                        points={m.sparkline24h.map((p) => ({ t: p.t, value: p.p50 ?? p.avg }))}
+                        label={`${m.name} latency, last 24 hours`}
+                      />
+                    </TableCell>
+                    <TableCell className="pr-5 text-right tabular-nums">
+                      {m.uptime30d == null ? <Badge variant="outline">No data</Badge> : formatUptime(m.uptime30d)}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </CardContent>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,18 @@
+"use client";
+import { TooltipProvider } from "@steward/ui";
+import { ThemeProvider } from "next-themes";
+import { Toaster } from "sonner";
+import { TRPCReactProvider } from "~/trpc/react.tsx";
+
+export function Providers({ children, nonce }: { children: React.ReactNode; nonce: string | undefined }) {
+  return (
+    <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
+      <TRPCReactProvider>
+        <TooltipProvider>
+          {children}
+          <Toaster richColors closeButton position="bottom-right" />
+        </TooltipProvider>
+      </TRPCReactProvider>
+    </ThemeProvider>
+  );
+}

@@ -1,0 +1,42 @@
+"use client";
+import { Tooltip, TooltipContent, TooltipTrigger } from "@steward/ui";
+import { formatDistanceToNowStrict } from "date-fns";
+import { useEffect, useState } from "react";
+import { formatInZone, zoneAbbr } from "~/lib/time.ts";
+
+/** A relative time ("3 min ago") with the exact time in the given zone on hover/focus. */
+export function RelativeTime({ value, timeZone, className }: { value: Date | string; timeZone: string; className?: string }) {
+  const date = typeof value === "string" ? new Date(value) : value;
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const id = setInterval(() => setTick((n) => n + 1), 30_000);
+    return () => clearInterval(id);
+  }, []);
+  const exact = `${formatInZone(date, timeZone, "d MMM yyyy, HH:mm:ss")} ${zoneAbbr(date, timeZone)}`;
+  return (
+    <Tooltip>
+      <TooltipTrigger asChild>
+        <time
+          dateTime={date.toISOString()}
+          title={exact}
+          tabIndex={0}
+          className={className ?? "cursor-default whitespace-nowrap underline decoration-dotted decoration-muted-foreground/50 underline-offset-4"}
+          suppressHydrationWarning
+        >
+          {formatDistanceToNowStrict(date, { addSuffix: true })}
+        </time>
+      </TooltipTrigger>
+      <TooltipContent>{exact}</TooltipContent>
+    </Tooltip>
+  );
+}
+
+/** An exact time in the zone, with the zone shown. */
+export function ExactTime({ value, timeZone, format = "d MMM yyyy, HH:mm" }: { value: Date | string; timeZone: string; format?: string }) {
+  const date = typeof value === "string" ? new Date(value) : value;
+  return (
+    <time dateTime={date.toISOString()} className="whitespace-nowrap">
+      {formatInZone(date, timeZone, format)} <span className="text-muted-foreground">{zoneAbbr(date, timeZone)}</span>
+    </time>
+  );
+}

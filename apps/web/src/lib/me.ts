@@ -1,0 +1,13 @@
+import type { Me } from "~/trpc/server.ts";
+import { ROLE_LABELS, type ShellUser } from "./shell-user.ts";
+
+export function toShellUser(me: Me): ShellUser {
+  const roles = [...new Set(me.memberships.map((m) => m.role))];
+  return {
+    name: me.user.name,
+    email: me.user.email,
+    isProviderStaff: me.isProviderStaff,
+    roleLabel: roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "No role",
+    tenants: me.tenants.map((t) => ({ id: t.id, name: t.name, slug: t.slug, timezone: t.timezone })),
+  };
+}
