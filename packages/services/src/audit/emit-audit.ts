@@ -38,20 +38,22 @@ export interface RawAuditEntry extends AuditEntry {
 }
 
 export async function insertAudit(tx: Tx, e: RawAuditEntry) {
-  await tx.auditLog.create({
-    data: {
-      tenantId: e.tenantId ?? null,
-      actorType: e.actor.type,
-      actorId: e.actorId !== undefined ? e.actorId : actorId(e.actor),
-      actorLabel: e.actorLabel ?? actorLabel(e.actor),
-      action: e.action,
-      targetType: e.targetType ?? null,
-      targetId: e.targetId ?? null,
-      requestId: e.requestId ?? null,
-      ip: e.ip ?? null,
-      metadata: (e.metadata ?? {}) as object,
-    },
-    select: { id: true },
+  // createMany: a plain INSERT without RETURNING, so a NULL-tenant row never needs to pass the SELECT policy.
+  await tx.auditLog.createMany({
+    data: [
+      {
+        tenantId: e.tenantId ?? null,
+        actorType: e.actor.type,
+        actorId: e.actorId !== undefined ? e.actorId : actorId(e.actor),
+        actorLabel: e.actorLabel ?? actorLabel(e.actor),
+        action: e.action,
+        targetType: e.targetType ?? null,
+        targetId: e.targetId ?? null,
+        requestId: e.requestId ?? null,
+        ip: e.ip ?? null,
+        metadata: (e.metadata ?? {}) as object,
+      },
+    ],
   });
 }
 
