@@ -1,0 +1,45 @@
+import { getSystemPool } from "@steward/db";
+import { type ApplySummary, applyProbeOutcomes } from "../monitor-state/apply-probe-outcomes.ts";
+import type { ProbeResultRow } from "./probe-result-row.ts";
+import { recordProbeResults } from "./record-probe-results.ts";
+import type { SqlClient } from "./sql.ts";
+
+export interface IngestSummary extends ApplySummary {
+  received: number;
+  inserted: number;
+}
+
+/** A `pg` Pool (getSystemPool() by default; tests may pass their own). */
+export interface PoolLike {
+  connect(): Promise<SqlClient & { release: (err?: Error | boolean) => void }>;
+}
+
+/**
+ * One flush of the worker's batcher: store the results (one INSERT ... UNNEST) and evaluate the newly
+ * inserted ones (applyProbeOutcomes) in ONE transaction on the system pool. Either everything of the
+ * flush commits — raw rows, monitor counters, state intervals, incidents, audit rows — or nothing does
+ * and the flush can be retried: rows already stored are skipped by the primary key and never evaluated
+ * twice. So a re-delivered slot inserts nothing and changes nothing (idempotent).
+ */
+export async function ingestProbeResults(
+  rows: readonly ProbeResultRow[],
+  opts: { pool?: PoolLike } = {},
+): Promise<IngestSummary> {
+  const pool: PoolLike = opts.pool ?? getSystemPool();
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    const inserted = await recordProbeResults(client, rows);
+    const applied = await applyProbeOutcomes(client, inserted);
+    await client.query("COMMIT");
+    return { received: rows.length, inserted: inserted.length, ...applied };
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
