@@ -15,10 +15,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 /** Folder holding the migration directories (repo root /prisma/migrations). */
-export const MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../prisma/migrations",
-);
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
 
 /** The advisory lock key Prisma's schema engine takes around migrate deploy/dev. */
 const PRISMA_MIGRATE_LOCK_KEY = 72707369;

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client.ts";
 import { databaseUrls } from "./env.ts";
+import { PrismaClient } from "./generated/prisma/client.ts";
 import { closeSystemPool } from "./pool.ts";
 
 export type DbClient = PrismaClient;

@@ -1,7 +1,15 @@
 // Generated Prisma client: PrismaClient, the Prisma namespace, model types and enums.
-export * from "./generated/prisma/client.ts";
-export { type CreateDbClientOptions, createDbClient, type DbClient, disconnectAll, getAppDb, getSystemDb } from "./client.ts";
+
+export {
+  type CreateDbClientOptions,
+  createDbClient,
+  type DbClient,
+  disconnectAll,
+  getAppDb,
+  getSystemDb,
+} from "./client.ts";
 export { databaseUrls } from "./env.ts";
+export * from "./generated/prisma/client.ts";
 export { getSystemPool } from "./pool.ts";
 export {
   normalizeTenantIds,

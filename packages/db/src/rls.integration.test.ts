@@ -14,12 +14,28 @@ const ids: Record<string, Ids> = {};
 
 async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
   const one = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rows[0] as { id: string };
-  await c.query(`insert into organizations (id, kind, name, slug, parent_id) values ($1, 'CLIENT', $2, $2, $3)`, [t, slug, PROVIDER]);
-  const user = await one(`insert into users (email, name, password_hash) values ($1, 'U', 'x') returning id`, [`${slug}@t.test`]);
-  const membership = await one(`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'CLIENT_ADMIN') returning id`, [t, user.id]);
-  const asset = await one(`insert into assets (tenant_id, name, kind) values ($1, 'web', 'WEB_SERVICE') returning id`, [t]);
-  const asset2 = await one(`insert into assets (tenant_id, name, kind) values ($1, 'db', 'DATABASE') returning id`, [t]);
-  const dep = await one(`insert into asset_dependencies (tenant_id, asset_id, depends_on_id) values ($1, $2, $3) returning id`, [t, asset.id, asset2.id]);
+  await c.query(`insert into organizations (id, kind, name, slug, parent_id) values ($1, 'CLIENT', $2, $2, $3)`, [
+    t,
+    slug,
+    PROVIDER,
+  ]);
+  const user = await one(`insert into users (email, name, password_hash) values ($1, 'U', 'x') returning id`, [
+    `${slug}@t.test`,
+  ]);
+  const membership = await one(
+    `insert into memberships (tenant_id, user_id, role) values ($1, $2, 'CLIENT_ADMIN') returning id`,
+    [t, user.id],
+  );
+  const asset = await one(`insert into assets (tenant_id, name, kind) values ($1, 'web', 'WEB_SERVICE') returning id`, [
+    t,
+  ]);
+  const asset2 = await one(`insert into assets (tenant_id, name, kind) values ($1, 'db', 'DATABASE') returning id`, [
+    t,
+  ]);
+  const dep = await one(
+    `insert into asset_dependencies (tenant_id, asset_id, depends_on_id) values ($1, $2, $3) returning id`,
+    [t, asset.id, asset2.id],
+  );
   const monitor = await one(
     `insert into monitors (tenant_id, asset_id, name, kind, config, interval_seconds) values ($1, $2, 'home', 'HTTP', '{}', 30) returning id`,
     [t, asset.id],
@@ -34,7 +50,10 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     `insert into state_intervals (tenant_id, monitor_id, state, started_at) values ($1, $2, 'UP', now() - interval '1 hour') returning id`,
     [t, monitor.id],
   );
-  const incident = await one(`insert into incidents (tenant_id, number, monitor_id, title) values ($1, 1, $2, 'Down') returning id`, [t, monitor.id]);
+  const incident = await one(
+    `insert into incidents (tenant_id, number, monitor_id, title) values ($1, 1, $2, 'Down') returning id`,
+    [t, monitor.id],
+  );
   const event = await one(
     `insert into incident_events (tenant_id, incident_id, kind, message, actor_type, actor_label) values ($1, $2, 'OPENED', 'm', 'SYSTEM', 's') returning id`,
     [t, incident.id],
@@ -43,17 +62,44 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     `insert into service_contracts (tenant_id, name, availability_target, starts_on) values ($1, 'SLA', 99.9, '2026-01-01') returning id`,
     [t],
   );
-  const audit = await one(`insert into audit_logs (tenant_id, actor_type, actor_label, action) values ($1, 'SYSTEM', 's', 'seed') returning id::text`, [t]);
-  return { user: user.id, membership: membership.id, asset: asset.id, asset2: asset2.id, dep: dep.id, monitor: monitor.id, interval: interval.id, incident: incident.id, event: event.id, contract: contract.id, audit: audit.id };
+  const audit = await one(
+    `insert into audit_logs (tenant_id, actor_type, actor_label, action) values ($1, 'SYSTEM', 's', 'seed') returning id::text`,
+    [t],
+  );
+  return {
+    user: user.id,
+    membership: membership.id,
+    asset: asset.id,
+    asset2: asset2.id,
+    dep: dep.id,
+    monitor: monitor.id,
+    interval: interval.id,
+    incident: incident.id,
+    event: event.id,
+    contract: contract.id,
+    audit: audit.id,
+  };
 }
 
 /** One INSERT per tenant table, for a row of tenant `t` (referencing that tenant's seed rows). */
 const inserts: Record<string, (t: string) => [string, unknown[]]> = {
-  organizations: (t) => [`insert into organizations (id, kind, name, slug) values ($1, 'CLIENT', 'x', $2)`, [randomUUID(), `x-${randomUUID()}`]],
-  memberships: (t) => [`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'CLIENT_VIEWER')`, [t, ids[A === t ? B : A]!.user]],
+  organizations: (_t) => [
+    `insert into organizations (id, kind, name, slug) values ($1, 'CLIENT', 'x', $2)`,
+    [randomUUID(), `x-${randomUUID()}`],
+  ],
+  memberships: (t) => [
+    `insert into memberships (tenant_id, user_id, role) values ($1, $2, 'CLIENT_VIEWER')`,
+    [t, ids[A === t ? B : A]!.user],
+  ],
   assets: (t) => [`insert into assets (tenant_id, name, kind) values ($1, $2, 'HOST')`, [t, `h-${randomUUID()}`]],
-  asset_dependencies: (t) => [`insert into asset_dependencies (tenant_id, asset_id, depends_on_id) values ($1, $2, $2)`, [t, ids[t]!.asset]],
-  monitors: (t) => [`insert into monitors (tenant_id, name, kind, config, interval_seconds) values ($1, $2, 'HTTP', '{}', 60)`, [t, `m-${randomUUID()}`]],
+  asset_dependencies: (t) => [
+    `insert into asset_dependencies (tenant_id, asset_id, depends_on_id) values ($1, $2, $2)`,
+    [t, ids[t]!.asset],
+  ],
+  monitors: (t) => [
+    `insert into monitors (tenant_id, name, kind, config, interval_seconds) values ($1, $2, 'HTTP', '{}', 60)`,
+    [t, `m-${randomUUID()}`],
+  ],
   probe_results: (t) => [
     `insert into probe_results (monitor_id, scheduled_at, tenant_id, checked_at, state) values ($1, now(), $2, now(), 'UP')`,
     [ids[t]!.monitor, t],
@@ -67,8 +113,14 @@ const inserts: Record<string, (t: string) => [string, unknown[]]> = {
     `insert into incident_events (tenant_id, incident_id, kind, message, actor_type, actor_label) values ($1, $2, 'NOTE', 'n', 'USER', 'u')`,
     [t, ids[t]!.incident],
   ],
-  service_contracts: (t) => [`insert into service_contracts (tenant_id, name, availability_target, starts_on) values ($1, 'x', 99, '2026-01-01')`, [t]],
-  audit_logs: (t) => [`insert into audit_logs (tenant_id, actor_type, actor_label, action) values ($1, 'USER', 'u', 'x.y')`, [t]],
+  service_contracts: (t) => [
+    `insert into service_contracts (tenant_id, name, availability_target, starts_on) values ($1, 'x', 99, '2026-01-01')`,
+    [t],
+  ],
+  audit_logs: (t) => [
+    `insert into audit_logs (tenant_id, actor_type, actor_label, action) values ($1, 'USER', 'u', 'x.y')`,
+    [t],
+  ],
 };
 
 interface TableInfo {
@@ -112,10 +164,15 @@ async function pgError(p: Promise<unknown>): Promise<{ code?: string; message: s
 
 beforeAll(async () => {
   await withAdminClient(async (c) => {
-    await c.query(`insert into organizations (id, kind, name, slug) values ($1, 'PROVIDER', 'MSP', $2)`, [PROVIDER, `msp-${PROVIDER}`]);
+    await c.query(`insert into organizations (id, kind, name, slug) values ($1, 'PROVIDER', 'MSP', $2)`, [
+      PROVIDER,
+      `msp-${PROVIDER}`,
+    ]);
     ids[A] = await seedTenant(c, A, `a-${A}`);
     ids[B] = await seedTenant(c, B, `b-${B}`);
-    await c.query(`insert into audit_logs (tenant_id, actor_type, actor_label, action) values (null, 'SYSTEM', 's', 'login')`);
+    await c.query(
+      `insert into audit_logs (tenant_id, actor_type, actor_label, action) values (null, 'SYSTEM', 's', 'login')`,
+    );
     const { rows } = await c.query(`
       select c.relname as name, a.attname as col, c.relispartition as "isPartition",
              c.relrowsecurity as rls, c.relforcerowsecurity as force
@@ -228,7 +285,11 @@ describe("audit_logs is append-only", () => {
   it("steward_app cannot UPDATE or DELETE (privileges)", async () => {
     for (const sql of ["update audit_logs set action = 'x'", "delete from audit_logs", "truncate audit_logs"]) {
       const err = await asApp(A, (c) => pgError(c.query(sql)));
-      expect({ sql, code: err.code, message: err.message }).toMatchObject({ sql, code: "42501", message: expect.stringMatching(/permission denied/) });
+      expect({ sql, code: err.code, message: err.message }).toMatchObject({
+        sql,
+        code: "42501",
+        message: expect.stringMatching(/permission denied/),
+      });
     }
   });
 
@@ -245,7 +306,9 @@ describe("audit_logs is append-only", () => {
 
   it("steward_app inserts tenant-less rows but only steward_system reads them", async () => {
     await asApp(A, async (c) => {
-      await c.query(`insert into audit_logs (tenant_id, actor_type, actor_label, action) values (null, 'USER', 'u', 'auth.login')`);
+      await c.query(
+        `insert into audit_logs (tenant_id, actor_type, actor_label, action) values (null, 'USER', 'u', 'auth.login')`,
+      );
       const { rows } = await c.query("select * from audit_logs where tenant_id is null");
       expect(rows).toEqual([]);
     });

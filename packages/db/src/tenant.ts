@@ -1,4 +1,4 @@
-import { getAppDb, getSystemDb, type DbClient } from "./client.ts";
+import { type DbClient, getAppDb, getSystemDb } from "./client.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 
 /** The client handed to a withTenant/withSystem callback (an interactive transaction). */

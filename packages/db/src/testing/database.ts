@@ -24,7 +24,10 @@ export function templateDatabaseName(): string {
 }
 
 async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>, database = "postgres"): Promise<T> {
-  const client = new pg.Client({ connectionString: withDatabase(adminUrl, database), application_name: "steward-test-harness" });
+  const client = new pg.Client({
+    connectionString: withDatabase(adminUrl, database),
+    application_name: "steward-test-harness",
+  });
   client.on("error", () => {});
   await client.connect();
   try {
