@@ -10,7 +10,9 @@ export async function aptInstall(packages, why) {
     throw new FatalError(`${why}. Install these packages with your system's package manager: ${packages.join(", ")}`);
   }
   if (!isRoot()) {
-    throw new FatalError(`${why}. Install ${packages.length > 1 ? "them" : "it"} with this command, then run again:\n\n    sudo apt-get update && sudo ${cmd}\n`);
+    throw new FatalError(
+      `${why}. Install ${packages.length > 1 ? "them" : "it"} with this command, then run again:\n\n    sudo apt-get update && sudo ${cmd}\n`,
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   if (!updated) {

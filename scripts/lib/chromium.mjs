@@ -20,7 +20,8 @@ export async function ensureChromium() {
   if (!existsSync(wanted)) {
     if (process.env.CHROMIUM_PATH) throw new FatalError(`CHROMIUM_PATH=${wanted} does not exist`);
     await aptInstall(["chromium"], "Chromium (for the browser tests) is not installed at /usr/bin/chromium");
-    if (!existsSync(wanted)) throw new FatalError("the chromium package was installed but /usr/bin/chromium is missing");
+    if (!existsSync(wanted))
+      throw new FatalError("the chromium package was installed but /usr/bin/chromium is missing");
   }
   const v = version(wanted);
   if (!v) throw new FatalError(`${wanted} --version failed; is Chromium installed correctly?`);

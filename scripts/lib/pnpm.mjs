@@ -1,16 +1,7 @@
 // Find (or install locally) pnpm 12.21.0 and install the workspace's dependencies.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
-  capture,
-  FatalError,
-  hashFiles,
-  log,
-  ROOT,
-  runOrFail,
-  which,
-  workspacePackageDirs,
-} from "./util.mjs";
+import { capture, FatalError, hashFiles, log, ROOT, runOrFail, which, workspacePackageDirs } from "./util.mjs";
 
 export const PNPM_VERSION = "12.21.0";
 const TOOLS_DIR = path.join(ROOT, ".tools");

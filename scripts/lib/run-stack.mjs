@@ -8,7 +8,13 @@ import { bold, FatalError, green, log, onCleanup, warn } from "./util.mjs";
  * @param {{ install?: boolean, generate?: boolean, prepare?: boolean, autoPorts?: boolean, banner?: boolean }} opts
  * Resolves when the stack stops on its own (a process died: exit code 1); signals are handled by main().
  */
-export async function runStack({ install = true, generate = true, prepare = true, autoPorts = true, banner = true } = {}) {
+export async function runStack({
+  install = true,
+  generate = true,
+  prepare = true,
+  autoPorts = true,
+  banner = true,
+} = {}) {
   const pnpm = await ensurePnpm();
   if (install) await installDependencies(pnpm);
 

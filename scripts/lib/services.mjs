@@ -1,7 +1,16 @@
 // Postgres and Redis for `npm start` / `npm test`: reuse the ones given by DATABASE_URL / REDIS_URL when
 // they answer, otherwise start local ones with their data under .data/ (git-ignored) on a free port.
 import { createHash } from "node:crypto";
-import { chownSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
@@ -141,7 +150,8 @@ async function startLocalPostgres(requestedUrl) {
   if (!binDir) {
     await aptInstall(["postgresql"], "PostgreSQL is not reachable and its server binaries are not installed");
     binDir = findPgBinDir();
-    if (!binDir) throw new FatalError("PostgreSQL was installed but initdb/pg_ctl were not found under /usr/lib/postgresql");
+    if (!binDir)
+      throw new FatalError("PostgreSQL was installed but initdb/pg_ctl were not found under /usr/lib/postgresql");
   }
   const user = await postgresUser();
   const asPg = user ? { uid: user.uid, gid: user.gid } : {};
@@ -284,7 +294,12 @@ export function redisCommands(url, commands, timeoutMs = 3000) {
   const host = hostOf(u);
   const port = Number(u.port || 6379);
   const pre = [];
-  if (u.password) pre.push(u.username ? ["AUTH", decodeURIComponent(u.username), decodeURIComponent(u.password)] : ["AUTH", decodeURIComponent(u.password)]);
+  if (u.password)
+    pre.push(
+      u.username
+        ? ["AUTH", decodeURIComponent(u.username), decodeURIComponent(u.password)]
+        : ["AUTH", decodeURIComponent(u.password)],
+    );
   else if (u.username) pre.push(["AUTH", decodeURIComponent(u.username)]);
   const db = u.pathname.replace(/^\//, "");
   if (db) pre.push(["SELECT", db]);
@@ -338,7 +353,9 @@ export async function checkRedis(url) {
 }
 
 function findRedisServer() {
-  return which("redis-server") ?? ["/usr/bin/redis-server", "/usr/sbin/redis-server"].find((p) => existsSync(p)) ?? null;
+  return (
+    which("redis-server") ?? ["/usr/bin/redis-server", "/usr/sbin/redis-server"].find((p) => existsSync(p)) ?? null
+  );
 }
 
 function pidAlive(pid) {
@@ -386,15 +403,24 @@ async function startLocalRedis(requestedUrl) {
   const code = await run(
     bin,
     [
-      "--port", String(port),
-      "--bind", "127.0.0.1",
-      "--daemonize", "yes",
-      "--pidfile", pidFile,
-      "--logfile", path.join(dir, "redis.log"),
-      "--dir", dir,
-      "--maxmemory-policy", "noeviction",
-      "--save", "",
-      "--appendonly", "no",
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--daemonize",
+      "yes",
+      "--pidfile",
+      pidFile,
+      "--logfile",
+      path.join(dir, "redis.log"),
+      "--dir",
+      dir,
+      "--maxmemory-policy",
+      "noeviction",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
     ],
     { cwd: dir },
   );
@@ -424,7 +450,9 @@ export async function ensureRedis(requestedUrl = process.env.REDIS_URL || DEFAUL
   if (check.ok) {
     log(`Redis at ${redact(requestedUrl)}`);
     if (check.policy && check.policy !== "noeviction") {
-      warn(`Redis maxmemory-policy is ${check.policy}; BullMQ needs noeviction (CONFIG SET maxmemory-policy noeviction)`);
+      warn(
+        `Redis maxmemory-policy is ${check.policy}; BullMQ needs noeviction (CONFIG SET maxmemory-policy noeviction)`,
+      );
     }
     return { url: requestedUrl, started: false, stop: async () => {} };
   }

@@ -54,14 +54,18 @@ export async function stackEnv(base = process.env, { autoPorts = true } = {}) {
     const port = Number(explicit ?? fallback);
     if (await isPortFree(port)) return port;
     if (explicit !== undefined || !autoPorts) {
-      throw new FatalError(`port ${port} (${name}) is already in use; stop what holds it or set ${name} to a free port`);
+      throw new FatalError(
+        `port ${port} (${name}) is already in use; stop what holds it or set ${name} to a free port`,
+      );
     }
     const other = await freePort();
     warn(`port ${port} is taken; using ${other} for ${name} (set ${name} to choose)`);
     return other;
   };
   env.WEB_PORT = String(await pick("WEB_PORT", DEFAULTS.WEB_PORT, base.WEB_PORT));
-  env.WORKER_HEALTH_PORT = String(await pick("WORKER_HEALTH_PORT", DEFAULTS.WORKER_HEALTH_PORT, base.WORKER_HEALTH_PORT));
+  env.WORKER_HEALTH_PORT = String(
+    await pick("WORKER_HEALTH_PORT", DEFAULTS.WORKER_HEALTH_PORT, base.WORKER_HEALTH_PORT),
+  );
   env.DEMO_ESTATE_URL = base.DEMO_ESTATE_URL || DEFAULTS.DEMO_ESTATE_URL;
   const demo = new URL(env.DEMO_ESTATE_URL);
   const demoPort = Number(demo.port || 80);
