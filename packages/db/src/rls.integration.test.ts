@@ -93,8 +93,8 @@ const inserts: Record<string, (t: string) => [string, unknown[]]> = {
   ],
   assets: (t) => [`insert into assets (tenant_id, name, kind) values ($1, $2, 'HOST')`, [t, `h-${randomUUID()}`]],
   asset_dependencies: (t) => [
-    `insert into asset_dependencies (tenant_id, asset_id, depends_on_id) values ($1, $2, $2)`,
-    [t, ids[t]!.asset],
+    `insert into asset_dependencies (tenant_id, asset_id, depends_on_id) values ($1, $2, $3)`,
+    [t, ids[t]!.asset2, ids[t]!.asset],
   ],
   monitors: (t) => [
     `insert into monitors (tenant_id, name, kind, config, interval_seconds) values ($1, $2, 'HTTP', '{}', 60)`,
