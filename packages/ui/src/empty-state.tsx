@@ -13,7 +13,10 @@ export function EmptyState({ icon: Icon = Inbox, title, description, action, cla
   return (
     <div
       data-slot="empty-state"
-      className={cn("flex flex-col items-center justify-center gap-3 rounded-lg border border-dashed border-border p-10 text-center", className)}
+      className={cn(
+        "flex flex-col items-center justify-center gap-3 rounded-lg border border-dashed border-border p-10 text-center",
+        className,
+      )}
       {...props}
     >
       <div className="flex size-11 items-center justify-center rounded-full bg-muted">

@@ -7,6 +7,7 @@ export interface LatencyPoint {
   p50?: number | null;
   p95?: number | null;
   avg?: number | null;
+  max?: number | null;
 }
 
 export interface LatencyChartProps {
@@ -21,8 +22,9 @@ export interface LatencyChartProps {
 
 const SERIES = [
   { key: "p50", name: "p50", color: "var(--chart-1)" },
-  { key: "p95", name: "p95", color: "var(--chart-2)" },
+  { key: "p95", name: "p95", color: "var(--chart-4)" },
   { key: "avg", name: "avg", color: "var(--chart-3)" },
+  { key: "max", name: "max", color: "var(--chart-2)" },
 ] as const;
 
 export function LatencyChart({ data, timeZone, height = 260, className, label }: LatencyChartProps) {

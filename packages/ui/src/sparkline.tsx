@@ -16,13 +16,37 @@ export interface SparklineProps extends Omit<React.ComponentProps<"svg">, "value
 }
 
 /** A tiny inline-SVG line chart (no axes). Gaps (null values) break the line. */
-export function Sparkline({ points, width = 120, height = 28, label, stroke = "var(--chart-1)", className, ...props }: SparklineProps) {
+export function Sparkline({
+  points,
+  width = 120,
+  height = 28,
+  label,
+  stroke = "var(--chart-1)",
+  className,
+  ...props
+}: SparklineProps) {
   const values = points.map((p) => (typeof p.value === "number" && Number.isFinite(p.value) ? p.value : null));
   const defined = values.filter((v): v is number => v !== null);
   if (defined.length < 2) {
     return (
-      <svg role="img" aria-label={`${label}: no data`} width={width} height={height} className={cn("text-muted-foreground", className)} {...props}>
-        <line x1={0} x2={width} y1={height / 2} y2={height / 2} stroke="currentColor" strokeDasharray="3 3" strokeWidth={1} opacity={0.5} />
+      <svg
+        role="img"
+        aria-label={`${label}: no data`}
+        width={width}
+        height={height}
+        className={cn("text-muted-foreground", className)}
+        {...props}
+      >
+        <line
+          x1={0}
+          x2={width}
+          y1={height / 2}
+          y2={height / 2}
+          stroke="currentColor"
+          strokeDasharray="3 3"
+          strokeWidth={1}
+          opacity={0.5}
+        />
       </svg>
     );
   }
@@ -44,7 +68,15 @@ export function Sparkline({ points, width = 120, height = 28, label, stroke = "v
     pen = true;
   });
   return (
-    <svg role="img" aria-label={label} width={width} height={height} viewBox={`0 0 ${width} ${height}`} className={className} {...props}>
+    <svg
+      role="img"
+      aria-label={label}
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      className={className}
+      {...props}
+    >
       <path d={d} fill="none" stroke={stroke} strokeWidth={1.5} strokeLinejoin="round" strokeLinecap="round" />
     </svg>
   );

@@ -2,9 +2,9 @@ import {
   CircleCheck,
   CircleQuestionMark,
   CircleX,
+  type LucideIcon,
   TriangleExclamationPoint,
   Wrench,
-  type LucideIcon,
 } from "lucide-react";
 import type * as React from "react";
 import { Badge } from "./badge.tsx";
@@ -45,5 +45,12 @@ export function StatusBadge({ status, label, className, ...props }: StatusBadgeP
 export function StatusIcon({ status, className }: { status: MonitorStatus; className?: string }) {
   const meta = STATUS_META[status] ?? STATUS_META.UNKNOWN;
   const Icon = meta.icon;
-  return <Icon role="img" aria-label={meta.label} className={cn("size-4 shrink-0", className)} style={{ color: meta.color }} />;
+  return (
+    <Icon
+      role="img"
+      aria-label={meta.label}
+      className={cn("size-4 shrink-0", className)}
+      style={{ color: meta.color }}
+    />
+  );
 }

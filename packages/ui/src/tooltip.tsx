@@ -15,7 +15,10 @@ export function TooltipContent({ className, sideOffset = 4, ...props }: React.Co
       <T.Content
         data-slot="tooltip-content"
         sideOffset={sideOffset}
-        className={cn("z-50 max-w-xs rounded-md bg-foreground px-2.5 py-1.5 text-xs text-background shadow-md", className)}
+        className={cn(
+          "z-50 max-w-xs rounded-md bg-foreground px-2.5 py-1.5 text-xs text-background shadow-md",
+          className,
+        )}
         {...props}
       />
     </T.Portal>

@@ -40,12 +40,21 @@ export function UptimeBar({ days, overall, caption, className, ...props }: Uptim
           const c = colorFor(day);
           const extra = day.downtimeSeconds ? `, ${fmtDuration(day.downtimeSeconds)} down` : "";
           const text = `${day.label}: ${c.text}${extra}`;
-          return <li key={day.label} title={text} aria-label={text} className={cn("min-w-[3px] flex-1 rounded-[2px]", c.cls)} />;
+          return (
+            <li
+              key={day.label}
+              title={text}
+              aria-label={text}
+              className={cn("min-w-[3px] flex-1 rounded-[2px]", c.cls)}
+            />
+          );
         })}
       </ul>
       <div className="flex justify-between text-xs text-muted-foreground">
         <span>{days[0]?.label}</span>
-        {overall !== undefined ? <span>{overall === null ? "No data" : `${(overall * 100).toFixed(2)}% uptime`}</span> : null}
+        {overall !== undefined ? (
+          <span>{overall === null ? "No data" : `${(overall * 100).toFixed(2)}% uptime`}</span>
+        ) : null}
         <span>{days.at(-1)?.label}</span>
       </div>
     </div>

@@ -8,7 +8,11 @@ export default function RootError({ error, reset }: { error: Error & { digest?: 
   }, [error]);
   return (
     <main id="main" className="mx-auto max-w-2xl px-4 py-16">
-      <ErrorState message="This page could not be loaded. Try again in a moment." onRetry={reset} digest={error.digest} />
+      <ErrorState
+        message="This page could not be loaded. Try again in a moment."
+        onRetry={reset}
+        digest={error.digest}
+      />
     </main>
   );
 }

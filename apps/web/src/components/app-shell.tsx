@@ -33,7 +33,12 @@ function navFor(user: ShellUser, tenantSlug: string | null): NavItem[] {
   if (tenantSlug) {
     const base = `/t/${tenantSlug}`;
     items.push(
-      { href: base, label: "Overview", icon: LayoutDashboard, match: (p) => p === base || p.startsWith(`${base}/monitors`) },
+      {
+        href: base,
+        label: "Overview",
+        icon: LayoutDashboard,
+        match: (p) => p === base || p.startsWith(`${base}/monitors`),
+      },
       { href: `${base}/incidents`, label: "Incidents", icon: Siren, match: (p) => p.startsWith(`${base}/incidents`) },
     );
   }
@@ -190,7 +195,10 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
           </div>
         </header>
         {nav.length > 0 ? (
-          <nav aria-label="Main (mobile)" className="flex gap-1 overflow-x-auto border-b border-border px-3 py-2 md:hidden">
+          <nav
+            aria-label="Main (mobile)"
+            className="flex gap-1 overflow-x-auto border-b border-border px-3 py-2 md:hidden"
+          >
             {navLinks(true)}
           </nav>
         ) : null}

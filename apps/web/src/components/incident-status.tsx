@@ -20,4 +20,8 @@ export function IncidentStatusBadge({ status }: { status: IncidentStatus }) {
   );
 }
 
-export const INCIDENT_STATUS_LABEL = { TRIGGERED: "Triggered", ACKNOWLEDGED: "Acknowledged", RESOLVED: "Resolved" } as const;
+export const INCIDENT_STATUS_LABEL = {
+  TRIGGERED: "Triggered",
+  ACKNOWLEDGED: "Acknowledged",
+  RESOLVED: "Resolved",
+} as const;

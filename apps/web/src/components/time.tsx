@@ -5,7 +5,15 @@ import { useEffect, useState } from "react";
 import { formatInZone, zoneAbbr } from "~/lib/time.ts";
 
 /** A relative time ("3 min ago") with the exact time in the given zone on hover/focus. */
-export function RelativeTime({ value, timeZone, className }: { value: Date | string; timeZone: string; className?: string }) {
+export function RelativeTime({
+  value,
+  timeZone,
+  className,
+}: {
+  value: Date | string;
+  timeZone: string;
+  className?: string;
+}) {
   const date = typeof value === "string" ? new Date(value) : value;
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -19,8 +27,10 @@ export function RelativeTime({ value, timeZone, className }: { value: Date | str
         <time
           dateTime={date.toISOString()}
           title={exact}
-          tabIndex={0}
-          className={className ?? "cursor-default whitespace-nowrap underline decoration-dotted decoration-muted-foreground/50 underline-offset-4"}
+          className={
+            className ??
+            "cursor-default whitespace-nowrap underline decoration-dotted decoration-muted-foreground/50 underline-offset-4"
+          }
           suppressHydrationWarning
         >
           {formatDistanceToNowStrict(date, { addSuffix: true })}
@@ -32,7 +42,15 @@ export function RelativeTime({ value, timeZone, className }: { value: Date | str
 }
 
 /** An exact time in the zone, with the zone shown. */
-export function ExactTime({ value, timeZone, format = "d MMM yyyy, HH:mm" }: { value: Date | string; timeZone: string; format?: string }) {
+export function ExactTime({
+  value,
+  timeZone,
+  format = "d MMM yyyy, HH:mm",
+}: {
+  value: Date | string;
+  timeZone: string;
+  format?: string;
+}) {
   const date = typeof value === "string" ? new Date(value) : value;
   return (
     <time dateTime={date.toISOString()} className="whitespace-nowrap">

@@ -1,9 +1,8 @@
 import { TZDate } from "@date-fns/tz";
-import { addDays, format, startOfDay } from "date-fns";
 import type { UptimeDay } from "@steward/ui";
+import { addDays, format, startOfDay } from "date-fns";
 
 export interface Interval {
-  id: string;
   state: "UP" | "DEGRADED" | "DOWN" | "UNKNOWN" | "MAINTENANCE";
   startedAt: Date | string;
   endedAt: Date | string | null;
@@ -13,7 +12,12 @@ export interface Interval {
  * Per-day uptime (in the tenant's zone) from state intervals, for the last `days` days ending today.
  * Up time = UP + DEGRADED; maintenance and unknown time are excluded from the denominator.
  */
-export function dailyUptime(intervals: readonly Interval[], timeZone: string, days: number, now = Date.now()): UptimeDay[] {
+export function dailyUptime(
+  intervals: readonly Interval[],
+  timeZone: string,
+  days: number,
+  now = Date.now(),
+): UptimeDay[] {
   const today = startOfDay(new TZDate(now, timeZone));
   const out: UptimeDay[] = [];
   for (let i = days - 1; i >= 0; i--) {

@@ -11,3 +11,8 @@ export function toShellUser(me: Me): ShellUser {
     tenants: me.tenants.map((t) => ({ id: t.id, name: t.name, slug: t.slug, timezone: t.timezone })),
   };
 }
+
+/** The permissions held in a tenant (from me.get), used only to hide controls; the server enforces. */
+export function tenantPermissions(me: Me, tenantId: string): string[] {
+  return [...(me.tenants.find((t) => t.id === tenantId)?.permissions ?? [])];
+}

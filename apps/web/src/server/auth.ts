@@ -86,7 +86,10 @@ export const authOptions: NextAuthOptions = {
   events: {
     async signOut({ token }) {
       const sid = typeof token?.sid === "string" ? token.sid : null;
-      if (sid) await revokeSession(sid, { why: "logout" }).catch((err: unknown) => logger.error({ err }, "revoke on sign-out failed"));
+      if (sid)
+        await revokeSession(sid, { why: "logout" }).catch((err: unknown) =>
+          logger.error({ err }, "revoke on sign-out failed"),
+        );
     },
   },
   logger: {

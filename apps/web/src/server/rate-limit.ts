@@ -25,7 +25,8 @@ export async function consumeLoginAttempt(ip: string, email: string): Promise<Lo
     await getLimiter().consume(key);
     return { ok: true };
   } catch (e) {
-    if (e instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
+    if (e instanceof RateLimiterRes)
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
     logger.error({ err: e }, "login rate limiter unavailable");
     return { ok: false, retryAfterSeconds: 30 };
   }

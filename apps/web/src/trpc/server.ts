@@ -18,7 +18,11 @@ const createRscContext = cache(async () => {
 
 export const getQueryClient = cache(makeQueryClient);
 
-export const trpc = createTRPCOptionsProxy<AppRouter>({ router: appRouter, ctx: createRscContext, queryClient: getQueryClient });
+export const trpc = createTRPCOptionsProxy<AppRouter>({
+  router: appRouter,
+  ctx: createRscContext,
+  queryClient: getQueryClient,
+});
 
 export const getCaller = cache(async () => appRouter.createCaller(await createRscContext()));
 

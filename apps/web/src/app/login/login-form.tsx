@@ -62,11 +62,26 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
       ) : null}
       <div className="space-y-2">
         <Label htmlFor="email">E-mail</Label>
-        <Input id="email" name="email" type="email" autoComplete="username" required autoFocus aria-invalid={!!error || undefined} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          autoFocus
+          aria-invalid={!!error || undefined}
+        />
       </div>
       <div className="space-y-2">
         <Label htmlFor="password">Password</Label>
-        <Input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={!!error || undefined} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={!!error || undefined}
+        />
       </div>
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : null}

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Sign in" };
 
 function safeCallback(url: string | string[] | undefined): string {
   const u = Array.isArray(url) ? url[0] : url;
-  return u && u.startsWith("/") && !u.startsWith("//") && !u.startsWith("/\\") ? u : "/";
+  return u?.startsWith("/") && !u.startsWith("//") && !u.startsWith("/\\") ? u : "/";
 }
 
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
@@ -32,7 +32,10 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
             <CardDescription>Use your work e-mail and password.</CardDescription>
           </CardHeader>
           <CardContent>
-            <LoginForm callbackUrl={callbackUrl} notice={expired ? "Your session has ended. Please sign in again." : null} />
+            <LoginForm
+              callbackUrl={callbackUrl}
+              notice={expired ? "Your session has ended. Please sign in again." : null}
+            />
           </CardContent>
         </Card>
       </div>

@@ -2,7 +2,7 @@ import { Card, CardContent, CardHeader, Skeleton } from "@steward/ui";
 
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading tenants">
+    <div role="status" aria-busy="true" aria-label="Loading tenants">
       <Skeleton className="mb-2 h-8 w-40" />
       <Skeleton className="mb-6 h-4 w-72" />
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">

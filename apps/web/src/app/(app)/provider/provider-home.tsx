@@ -23,9 +23,9 @@ export function ProviderHome() {
       ) : (
         <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" aria-label="Tenants">
           {[...tenants]
-            .sort((a, b) => rollup(b.counts).rank - rollup(a.counts).rank || a.name.localeCompare(b.name))
+            .sort((a, b) => rollup(b.monitors).rank - rollup(a.monitors).rank || a.name.localeCompare(b.name))
             .map((t) => {
-              const r = rollup(t.counts);
+              const r = rollup(t.monitors);
               return (
                 <li key={t.id}>
                   <Link
@@ -41,13 +41,22 @@ export function ProviderHome() {
                         <StatusBadge status={r.status} label={r.label} />
                       </CardHeader>
                       <CardContent className="space-y-3">
-                        <CountBadges counts={t.counts} />
+                        <CountBadges counts={t.monitors} />
                         <div className="flex items-center justify-between text-sm">
-                          <span className={t.openIncidents > 0 ? "flex items-center gap-1.5 font-medium text-status-down-foreground" : "flex items-center gap-1.5 text-muted-foreground"}>
+                          <span
+                            className={
+                              t.openIncidents > 0
+                                ? "flex items-center gap-1.5 font-medium text-status-down-foreground"
+                                : "flex items-center gap-1.5 text-muted-foreground"
+                            }
+                          >
                             <Siren aria-hidden="true" className="size-4" />
                             {t.openIncidents} open incident{t.openIncidents === 1 ? "" : "s"}
                           </span>
-                          <ChevronRight aria-hidden="true" className="size-4 text-muted-foreground transition-transform group-hover:translate-x-0.5" />
+                          <ChevronRight
+                            aria-hidden="true"
+                            className="size-4 text-muted-foreground transition-transform group-hover:translate-x-0.5"
+                          />
                         </div>
                       </CardContent>
                     </Card>

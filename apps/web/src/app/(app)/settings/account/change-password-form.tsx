@@ -33,7 +33,10 @@ export function ChangePasswordForm() {
       }}
     >
       {error ? (
-        <p role="alert" className="flex items-start gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-status-down-foreground">
+        <p
+          role="alert"
+          className="flex items-start gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-status-down-foreground"
+        >
           <CircleExclamationPoint aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
           {error}
         </p>
@@ -44,7 +47,15 @@ export function ChangePasswordForm() {
       </div>
       <div className="space-y-2">
         <Label htmlFor="newPassword">New password</Label>
-        <Input id="newPassword" name="newPassword" type="password" autoComplete="new-password" minLength={MIN} required aria-describedby="pw-hint" />
+        <Input
+          id="newPassword"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          minLength={MIN}
+          required
+          aria-describedby="pw-hint"
+        />
         <p id="pw-hint" className="text-xs text-muted-foreground">
           At least {MIN} characters.
         </p>

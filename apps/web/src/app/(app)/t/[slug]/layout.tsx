@@ -8,7 +8,13 @@ export default async function TenantLayout({ children, params }: LayoutProps<"/t
   const [me, tenant] = await Promise.all([getMe(), getTenantBySlug(slug)]);
   return (
     <TenantProvider
-      tenant={{ id: tenant.id, name: tenant.name, slug: tenant.slug, timezone: tenant.timezone, permissions: tenantPermissions(me, tenant.id) }}
+      tenant={{
+        id: tenant.id,
+        name: tenant.name,
+        slug: tenant.slug,
+        timezone: tenant.timezone,
+        permissions: tenantPermissions(me, tenant.id),
+      }}
     >
       {children}
     </TenantProvider>

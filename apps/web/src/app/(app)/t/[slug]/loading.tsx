@@ -2,7 +2,7 @@ import { Card, CardContent, CardHeader, Skeleton } from "@steward/ui";
 
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading tenant overview">
+    <div role="status" aria-busy="true" aria-label="Loading tenant overview">
       <Skeleton className="mb-2 h-8 w-48" />
       <Skeleton className="mb-6 h-4 w-64" />
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">

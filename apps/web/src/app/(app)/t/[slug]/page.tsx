@@ -12,7 +12,9 @@ export default async function TenantPage({ params }: PageProps<"/t/[slug]">) {
   const { slug } = await params;
   const tenant = await getTenantBySlug(slug);
   const qc = getQueryClient();
-  await qc.fetchQuery(trpc.tenant.overview.queryOptions({ tenantId: tenant.id })).catch((e: unknown) => handleServerError(e, `/t/${slug}`));
+  await qc
+    .fetchQuery(trpc.tenant.overview.queryOptions({ tenantId: tenant.id }))
+    .catch((e: unknown) => handleServerError(e, `/t/${slug}`));
   return (
     <HydrationBoundary state={dehydrate(qc)}>
       <TenantOverview />

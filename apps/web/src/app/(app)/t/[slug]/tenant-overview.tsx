@@ -18,15 +18,26 @@ import {
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Activity, CircleCheck, Siren, TriangleExclamationPoint } from "lucide-react";
 import Link from "next/link";
-import { PageHeader } from "~/components/page-header.tsx";
-import { useTenant } from "~/components/tenant-context.tsx";
-import { RelativeTime } from "~/components/time.tsx";
 import { IncidentStatusBadge } from "~/components/incident-status.tsx";
+import { PageHeader } from "~/components/page-header.tsx";
+import { useCan, useTenant } from "~/components/tenant-context.tsx";
+import { RelativeTime } from "~/components/time.tsx";
 import { rollup } from "~/lib/status.ts";
 import { zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
+import { AddMonitorDialog } from "./add-monitor-dialog.tsx";
 
-function Stat({ label, value, icon: Icon, tone }: { label: string; value: number | string; icon: typeof Activity; tone?: string }) {
+function Stat({
+  label,
+  value,
+  icon: Icon,
+  tone,
+}: {
+  label: string;
+  value: number | string;
+  icon: typeof Activity;
+  tone?: string;
+}) {
   return (
     <Card>
       <CardContent className="flex items-center gap-4 p-5">
@@ -42,17 +53,21 @@ function Stat({ label, value, icon: Icon, tone }: { label: string; value: number
   );
 }
 
-function formatUptime(u: number | null | undefined): string {
-  if (u === null || u === undefined) return "—";
-  const pct = u <= 1 ? u * 100 : u;
+/** Uptime as a percentage (0–100). */
+function formatUptime(pct: number | null | undefined): string {
+  if (pct === null || pct === undefined) return "—";
   return `${pct >= 99.995 ? "100" : pct.toFixed(2)}%`;
 }
 
 export function TenantOverview() {
   const tenant = useTenant();
+  const canWriteMonitors = useCan("monitor:write");
   const trpc = useTRPC();
-  const { data } = useSuspenseQuery({ ...trpc.tenant.overview.queryOptions({ tenantId: tenant.id }), refetchInterval: 10_000 });
-  const counts = data.counts;
+  const { data } = useSuspenseQuery({
+    ...trpc.tenant.overview.queryOptions({ tenantId: tenant.id }),
+    refetchInterval: 10_000,
+  });
+  const counts = data.counts.monitors;
   const r = rollup(counts);
   const total = data.monitors.length;
   const problems = (counts.DOWN ?? 0) + (counts.DEGRADED ?? 0);
@@ -63,13 +78,28 @@ export function TenantOverview() {
       <PageHeader
         title={tenant.name}
         description={`Times in ${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`}
-        actions={<StatusBadge status={r.status} label={r.label} className="px-3 py-1 text-sm" />}
+        actions={
+          <>
+            <StatusBadge status={r.status} label={r.label} className="px-3 py-1 text-sm" />
+            {canWriteMonitors ? <AddMonitorDialog /> : null}
+          </>
+        }
       />
       <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label="Monitors" value={total} icon={Activity} />
         <Stat label="Up" value={counts.UP ?? 0} icon={CircleCheck} tone="size-5 text-status-up-foreground" />
-        <Stat label="Down or degraded" value={problems} icon={TriangleExclamationPoint} tone={problems ? "size-5 text-status-down-foreground" : undefined} />
-        <Stat label="Open incidents" value={data.openIncidents.length} icon={Siren} tone={data.openIncidents.length ? "size-5 text-status-down-foreground" : undefined} />
+        <Stat
+          label="Down or degraded"
+          value={problems}
+          icon={TriangleExclamationPoint}
+          tone={problems ? "size-5 text-status-down-foreground" : undefined}
+        />
+        <Stat
+          label="Open incidents"
+          value={data.openIncidents.length}
+          icon={Siren}
+          tone={data.openIncidents.length ? "size-5 text-status-down-foreground" : undefined}
+        />
       </section>
 
       {data.openIncidents.length > 0 ? (
@@ -85,7 +115,10 @@ export function TenantOverview() {
               {data.openIncidents.map((i) => (
                 <li key={i.id} className="flex flex-wrap items-center gap-3 py-2.5">
                   <IncidentStatusBadge status={i.status} />
-                  <Link href={`${base}/incidents/${i.id}`} className="min-w-0 flex-1 truncate font-medium hover:underline">
+                  <Link
+                    href={`${base}/incidents/${i.id}`}
+                    className="min-w-0 flex-1 truncate font-medium hover:underline"
+                  >
                     #{i.number} {i.title}
                   </Link>
                   <span className="text-sm text-muted-foreground">
@@ -108,7 +141,12 @@ export function TenantOverview() {
               <EmptyState
                 icon={Activity}
                 title="No monitors yet"
-                description="Monitors check your services every minute and open incidents when they go down. An engineer can add the first one."
+                description={
+                  canWriteMonitors
+                    ? "Monitors check your services on a schedule and open incidents when they go down. Add the first one."
+                    : "Monitors check your services on a schedule and open incidents when they go down. Your provider's engineers add them."
+                }
+                action={canWriteMonitors ? <AddMonitorDialog /> : undefined}
               />
             </div>
           ) : (
@@ -135,16 +173,18 @@ export function TenantOverview() {
                     <TableCell className="text-muted-foreground">{m.asset ? m.asset.name : "—"}</TableCell>
                     <TableCell>
                       <div className="flex flex-col items-start gap-0.5">
-                        <StatusBadge status={m.state} />
+                        {m.paused ? <Badge variant="outline">Paused</Badge> : <StatusBadge status={m.state} />}
                         <span className="text-xs text-muted-foreground">
                           since <RelativeTime value={m.stateSince} timeZone={tenant.timezone} />
                         </span>
                       </div>
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">{m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—"}</TableCell>
+                    <TableCell className="text-right tabular-nums">
+                      {m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—"}
+                    </TableCell>
                     <TableCell>
                       <Sparkline
-                        points={m.sparkline24h.map((p) => ({ t: p.t, value: p.p50 ?? p.avg }))}
+                        points={m.sparkline24h.map((p) => ({ t: p.t, value: p.avg }))}
                         label={`${m.name} latency, last 24 hours`}
                       />
                     </TableCell>

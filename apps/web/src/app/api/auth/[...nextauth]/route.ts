@@ -2,4 +2,5 @@ import NextAuth from "next-auth";
 import { authOptions } from "~/server/auth.ts";
 
 const handler = NextAuth(authOptions);
+
 export { handler as GET, handler as POST };

@@ -12,8 +12,14 @@ async function handler(req: Request): Promise<Response> {
   const log = requestLogger(requestId);
   // Mutations (and any non-GET) from a foreign origin are refused before they reach a procedure.
   if (req.method !== "GET" && isCrossSiteRequest(req)) {
-    log.warn({ origin: req.headers.get("origin"), site: req.headers.get("sec-fetch-site") }, "cross-site tRPC request refused");
-    return Response.json({ error: "cross-site request refused" }, { status: 403, headers: { "x-request-id": requestId } });
+    log.warn(
+      { origin: req.headers.get("origin"), site: req.headers.get("sec-fetch-site") },
+      "cross-site tRPC request refused",
+    );
+    return Response.json(
+      { error: "cross-site request refused" },
+      { status: 403, headers: { "x-request-id": requestId } },
+    );
   }
   const started = performance.now();
   const sessionId = await sessionIdFromToken(sessionCookieFromHeader(req.headers.get("cookie")));
@@ -28,7 +34,15 @@ async function handler(req: Request): Promise<Response> {
     },
     responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId, "cache-control": "no-store" }) }),
   });
-  log.info({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, "trpc");
+  log.info(
+    {
+      method: req.method,
+      path: new URL(req.url).pathname,
+      status: res.status,
+      ms: Math.round(performance.now() - started),
+    },
+    "trpc",
+  );
   return res;
 }
 

@@ -14,26 +14,30 @@ import {
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Siren } from "lucide-react";
 import Link from "next/link";
-import { IncidentStatusBadge, type IncidentStatus } from "~/components/incident-status.tsx";
+import { type IncidentStatus, IncidentStatusBadge } from "~/components/incident-status.tsx";
+
+type Filter = IncidentStatus | "OPEN";
+
 import { PageHeader } from "~/components/page-header.tsx";
 import { useTenant } from "~/components/tenant-context.tsx";
 import { RelativeTime } from "~/components/time.tsx";
 import { formatDuration, zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
-const FILTERS: { value: IncidentStatus | undefined; label: string }[] = [
+const FILTERS: { value: Filter | undefined; label: string }[] = [
   { value: undefined, label: "All" },
+  { value: "OPEN", label: "Open" },
   { value: "TRIGGERED", label: "Triggered" },
   { value: "ACKNOWLEDGED", label: "Acknowledged" },
   { value: "RESOLVED", label: "Resolved" },
 ];
 
-export function parseStatusFilter(v: string | string[] | undefined): IncidentStatus | undefined {
+export function parseStatusFilter(v: string | string[] | undefined): Filter | undefined {
   const s = Array.isArray(v) ? v[0] : v;
-  return s === "TRIGGERED" || s === "ACKNOWLEDGED" || s === "RESOLVED" ? s : undefined;
+  return s === "OPEN" || s === "TRIGGERED" || s === "ACKNOWLEDGED" || s === "RESOLVED" ? s : undefined;
 }
 
-export function IncidentList({ status }: { status: IncidentStatus | undefined }) {
+export function IncidentList({ status }: { status: Filter | undefined }) {
   const tenant = useTenant();
   const trpc = useTRPC();
   const { data: incidents } = useSuspenseQuery({
@@ -43,8 +47,14 @@ export function IncidentList({ status }: { status: IncidentStatus | undefined })
   const base = `/t/${tenant.slug}/incidents`;
   return (
     <>
-      <PageHeader title="Incidents" description={`${tenant.name} · times in ${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`} />
-      <nav aria-label="Filter by status" className="mb-4 flex flex-wrap gap-1 rounded-lg border border-border bg-card p-1 sm:inline-flex">
+      <PageHeader
+        title="Incidents"
+        description={`${tenant.name} · times in ${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`}
+      />
+      <nav
+        aria-label="Filter by status"
+        className="mb-4 flex flex-wrap gap-1 rounded-lg border border-border bg-card p-1 sm:inline-flex"
+      >
         {FILTERS.map((f) => {
           const active = f.value === status;
           return (
@@ -66,7 +76,11 @@ export function IncidentList({ status }: { status: IncidentStatus | undefined })
         <EmptyState
           icon={Siren}
           title={status ? `No ${status.toLowerCase()} incidents` : "No incidents"}
-          description={status ? "Try another filter to see other incidents." : "When a monitor goes down, an incident opens here automatically."}
+          description={
+            status
+              ? "Try another filter to see other incidents."
+              : "When a monitor goes down, an incident opens here automatically."
+          }
           action={
             status ? (
               <Link href={base} className="text-sm font-medium text-primary hover:underline">
@@ -105,7 +119,9 @@ export function IncidentList({ status }: { status: IncidentStatus | undefined })
                       <RelativeTime value={i.openedAt} timeZone={tenant.timezone} />
                     </TableCell>
                     <TableCell className="pr-5 text-right tabular-nums">
-                      {formatDuration((i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime())}
+                      {formatDuration(
+                        (i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime(),
+                      )}
                     </TableCell>
                   </TableRow>
                 ))}

@@ -2,7 +2,7 @@ import { Card, CardContent, Skeleton } from "@steward/ui";
 
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading incidents">
+    <div role="status" aria-busy="true" aria-label="Loading incidents">
       <Skeleton className="mb-2 h-8 w-36" />
       <Skeleton className="mb-6 h-4 w-64" />
       <Skeleton className="mb-4 h-10 w-80" />

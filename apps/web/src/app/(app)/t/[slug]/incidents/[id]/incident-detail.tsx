@@ -83,10 +83,14 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
   const events = [...incident.events].sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
   const end = incident.resolvedAt ? new Date(incident.resolvedAt).getTime() : Date.now();
   const busy = acknowledge.isPending || resolve.isPending;
+  const allowed = new Set<string>(canWrite ? incident.allowedActions : []);
 
   return (
     <>
-      <Link href={`/t/${tenant.slug}/incidents`} className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href={`/t/${tenant.slug}/incidents`}
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft aria-hidden="true" className="size-4" /> Incidents
       </Link>
       <PageHeader
@@ -98,7 +102,10 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
             <span>
               opened <RelativeTime value={incident.openedAt} timeZone={tenant.timezone} />
             </span>
-            <span>{incident.resolvedAt ? "lasted" : "open for"} {formatDuration(end - new Date(incident.openedAt).getTime())}</span>
+            <span>
+              {incident.resolvedAt ? "lasted" : "open for"}{" "}
+              {formatDuration(end - new Date(incident.openedAt).getTime())}
+            </span>
             {incident.monitor ? (
               <Link href={`/t/${tenant.slug}/monitors/${incident.monitor.id}`} className="text-primary hover:underline">
                 {incident.monitor.name}
@@ -109,15 +116,23 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
         actions={
           canWrite ? (
             <>
-              {incident.status === "TRIGGERED" ? (
+              {allowed.has("acknowledge") ? (
                 <Button onClick={() => acknowledge.mutate(input)} disabled={busy}>
-                  {acknowledge.isPending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : <Eye aria-hidden="true" />}
+                  {acknowledge.isPending ? (
+                    <LoaderCircle aria-hidden="true" className="animate-spin" />
+                  ) : (
+                    <Eye aria-hidden="true" />
+                  )}
                   Acknowledge
                 </Button>
               ) : null}
-              {incident.status !== "RESOLVED" ? (
+              {allowed.has("resolve") ? (
                 <Button variant="outline" onClick={() => resolve.mutate(input)} disabled={busy}>
-                  {resolve.isPending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : <CircleCheck aria-hidden="true" />}
+                  {resolve.isPending ? (
+                    <LoaderCircle aria-hidden="true" className="animate-spin" />
+                  ) : (
+                    <CircleCheck aria-hidden="true" />
+                  )}
                   Resolve
                 </Button>
               ) : null}
@@ -132,7 +147,7 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
             <CardTitle>Timeline</CardTitle>
           </CardHeader>
           <CardContent>
-            {canWrite && incident.status !== "RESOLVED" ? (
+            {allowed.has("note") ? (
               <form
                 className="mb-6 space-y-2"
                 onSubmit={(e) => {
@@ -142,10 +157,20 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
                 }}
               >
                 <Label htmlFor="note">Add a note</Label>
-                <Textarea id="note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="What did you find? What are you doing next?" maxLength={5000} />
+                <Textarea
+                  id="note"
+                  value={note}
+                  onChange={(e) => setNote(e.target.value)}
+                  placeholder="What did you find? What are you doing next?"
+                  maxLength={5000}
+                />
                 <div className="flex justify-end">
                   <Button type="submit" size="sm" disabled={!note.trim() || addNote.isPending}>
-                    {addNote.isPending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : <MessageSquareText aria-hidden="true" />}
+                    {addNote.isPending ? (
+                      <LoaderCircle aria-hidden="true" className="animate-spin" />
+                    ) : (
+                      <MessageSquareText aria-hidden="true" />
+                    )}
                     Add note
                   </Button>
                 </div>
@@ -190,9 +215,17 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
                 <ExactTime value={incident.openedAt} timeZone={tenant.timezone} />
               </dd>
               <dt className="text-muted-foreground">Acknowledged</dt>
-              <dd>{incident.acknowledgedAt ? <ExactTime value={incident.acknowledgedAt} timeZone={tenant.timezone} /> : "—"}</dd>
+              <dd>
+                {incident.acknowledgedAt ? (
+                  <ExactTime value={incident.acknowledgedAt} timeZone={tenant.timezone} />
+                ) : (
+                  "—"
+                )}
+              </dd>
               <dt className="text-muted-foreground">Resolved</dt>
-              <dd>{incident.resolvedAt ? <ExactTime value={incident.resolvedAt} timeZone={tenant.timezone} /> : "—"}</dd>
+              <dd>
+                {incident.resolvedAt ? <ExactTime value={incident.resolvedAt} timeZone={tenant.timezone} /> : "—"}
+              </dd>
             </dl>
           </CardContent>
         </Card>

@@ -2,7 +2,7 @@ import { Card, CardContent, CardHeader, Skeleton } from "@steward/ui";
 
 export default function Loading() {
   return (
-    <div aria-busy="true" aria-label="Loading incident">
+    <div role="status" aria-busy="true" aria-label="Loading incident">
       <Skeleton className="mb-3 h-4 w-24" />
       <Skeleton className="mb-2 h-4 w-32" />
       <Skeleton className="mb-6 h-8 w-80" />

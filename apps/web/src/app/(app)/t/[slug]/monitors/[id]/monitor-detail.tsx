@@ -18,7 +18,7 @@ import {
   UptimeBar,
 } from "@steward/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { ArrowLeft, ChartLine } from "lucide-react";
+import { ArrowLeft, ChartLine, Siren } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { PageHeader } from "~/components/page-header.tsx";
@@ -28,18 +28,32 @@ import { dailyUptime, type Interval } from "~/lib/intervals.ts";
 import { formatDuration, zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
-function Timeline({ intervals, from, to, timeZone }: { intervals: Interval[]; from: number; to: number; timeZone: string }) {
+function Timeline({
+  intervals,
+  from,
+  to,
+  timeZone,
+}: {
+  intervals: Interval[];
+  from: number;
+  to: number;
+  timeZone: string;
+}) {
   const span = to - from;
   return (
     <div className="space-y-1.5">
-      <div className="flex h-6 w-full justify-end overflow-hidden rounded-md bg-muted" role="img" aria-label="State over the last 7 days; see the list below">
+      <div
+        className="flex h-6 w-full justify-end overflow-hidden rounded-md bg-muted"
+        role="img"
+        aria-label="State over the last 7 days; see the list below"
+      >
         {intervals.map((iv) => {
           const s = Math.max(from, new Date(iv.startedAt).getTime());
           const e = Math.min(to, iv.endedAt ? new Date(iv.endedAt).getTime() : to);
           if (e <= s) return null;
           return (
             <div
-              key={iv.id}
+              key={String(iv.startedAt)}
               title={`${STATUS_META[iv.state].label}: ${formatDuration(e - s)}`}
               style={{ width: `${((e - s) / span) * 100}%`, background: STATUS_META[iv.state].color }}
               className="h-full"
@@ -58,18 +72,26 @@ function Timeline({ intervals, from, to, timeZone }: { intervals: Interval[]; fr
 export function MonitorDetail({ monitorId }: { monitorId: string }) {
   const tenant = useTenant();
   const trpc = useTRPC();
-  const { data } = useSuspenseQuery({ ...trpc.monitor.get.queryOptions({ tenantId: tenant.id, monitorId }), refetchInterval: 10_000 });
+  const { data } = useSuspenseQuery({
+    ...trpc.monitor.get.queryOptions({ tenantId: tenant.id, monitorId }),
+    refetchInterval: 10_000,
+  });
   const [asTable, setAsTable] = useState(false);
   const m = data.monitor;
   const now = Date.now();
   const from = now - 7 * 24 * 3600_000;
-  const intervals = [...data.intervals].sort((a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime());
+  const intervals = [...data.intervals7d].sort(
+    (a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime(),
+  );
   const days = dailyUptime(intervals, tenant.timezone, 7, now);
   const tz = `${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`;
 
   return (
     <>
-      <Link href={`/t/${tenant.slug}`} className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href={`/t/${tenant.slug}`}
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft aria-hidden="true" className="size-4" /> {tenant.name}
       </Link>
       <PageHeader
@@ -93,6 +115,35 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
       />
 
       <div className="grid gap-6">
+        <section aria-label="Uptime" className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+          {(
+            [
+              ["Last 24 hours", data.uptime.h24.uptimePercent],
+              ["Last 7 days", data.uptime.d7.uptimePercent],
+              ["Last 30 days", data.uptime.d30.uptimePercent],
+            ] as const
+          ).map(([label, pct]) => (
+            <Card key={label}>
+              <CardContent className="p-5">
+                <div className="text-2xl font-semibold tabular-nums">
+                  {pct == null ? "—" : `${pct >= 99.995 ? "100" : pct.toFixed(2)}%`}
+                </div>
+                <div className="text-sm text-muted-foreground">Uptime, {label.toLowerCase()}</div>
+              </CardContent>
+            </Card>
+          ))}
+        </section>
+        {data.openIncident ? (
+          <Link
+            href={`/t/${tenant.slug}/incidents/${data.openIncident.id}`}
+            className="flex items-center gap-3 rounded-lg border border-status-down/40 bg-status-down/10 px-4 py-3 text-sm hover:bg-status-down/15"
+          >
+            <Siren aria-hidden="true" className="size-4 text-status-down-foreground" />
+            <span className="font-medium">
+              Open incident #{data.openIncident.number}: {data.openIncident.title}
+            </span>
+          </Link>
+        ) : null}
         <Card>
           <CardHeader className="flex-row items-start justify-between gap-3">
             <div>
@@ -110,7 +161,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
             </button>
           </CardHeader>
           <CardContent>
-            {data.latency.length === 0 ? (
+            {data.latency24h.length === 0 ? (
               <EmptyState title="No latency data yet" description="Results appear here after the first checks run." />
             ) : asTable ? (
               <div className="max-h-80 overflow-auto">
@@ -119,26 +170,36 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                     <TableRow>
                       <TableHead>Time</TableHead>
                       <TableHead className="text-right">p50</TableHead>
-                      <TableHead className="text-right">p95</TableHead>
+                      <TableHead className="text-right">Max</TableHead>
                       <TableHead className="text-right">Average</TableHead>
                     </TableRow>
                   </TableHeader>
                   <TableBody>
-                    {data.latency.map((p) => (
+                    {data.latency24h.map((p) => (
                       <TableRow key={String(p.t)}>
                         <TableCell>
                           <ExactTime value={p.t} timeZone={tenant.timezone} />
                         </TableCell>
-                        <TableCell className="text-right tabular-nums">{p.p50 != null ? `${Math.round(p.p50)} ms` : "—"}</TableCell>
-                        <TableCell className="text-right tabular-nums">{p.p95 != null ? `${Math.round(p.p95)} ms` : "—"}</TableCell>
-                        <TableCell className="text-right tabular-nums">{p.avg != null ? `${Math.round(p.avg)} ms` : "—"}</TableCell>
+                        <TableCell className="text-right tabular-nums">
+                          {p.p50 != null ? `${Math.round(p.p50)} ms` : "—"}
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">
+                          {p.max != null ? `${Math.round(p.max)} ms` : "—"}
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">
+                          {p.avg != null ? `${Math.round(p.avg)} ms` : "—"}
+                        </TableCell>
                       </TableRow>
                     ))}
                   </TableBody>
                 </Table>
               </div>
             ) : (
-              <LatencyChart data={data.latency} timeZone={tenant.timezone} label={`${m.name} latency over the last 24 hours`} />
+              <LatencyChart
+                data={data.latency24h}
+                timeZone={tenant.timezone}
+                label={`${m.name} latency over the last 24 hours`}
+              />
             )}
           </CardContent>
         </Card>
@@ -146,7 +207,9 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
         <Card>
           <CardHeader>
             <CardTitle>State history, last 7 days</CardTitle>
-            <CardDescription>Each day in {tenant.timezone}: green ≥ 99.9 %, amber ≥ 99 %, red below, grey no data.</CardDescription>
+            <CardDescription>
+              Each day in {tenant.timezone}: green ≥ 99.9 %, amber ≥ 99 %, red below, grey no data.
+            </CardDescription>
           </CardHeader>
           <CardContent className="space-y-5">
             <UptimeBar days={days} caption="Daily uptime, last 7 days" />
@@ -164,20 +227,31 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {[...intervals].reverse().slice(0, 20).map((iv) => (
-                    <TableRow key={iv.id}>
-                      <TableCell>
-                        <StatusBadge status={iv.state} />
-                      </TableCell>
-                      <TableCell>
-                        <ExactTime value={iv.startedAt} timeZone={tenant.timezone} />
-                      </TableCell>
-                      <TableCell>{iv.endedAt ? <ExactTime value={iv.endedAt} timeZone={tenant.timezone} /> : <span className="font-medium">now</span>}</TableCell>
-                      <TableCell className="text-right tabular-nums">
-                        {formatDuration((iv.endedAt ? new Date(iv.endedAt).getTime() : now) - new Date(iv.startedAt).getTime())}
-                      </TableCell>
-                    </TableRow>
-                  ))}
+                  {[...intervals]
+                    .reverse()
+                    .slice(0, 20)
+                    .map((iv) => (
+                      <TableRow key={String(iv.startedAt)}>
+                        <TableCell>
+                          <StatusBadge status={iv.state} />
+                        </TableCell>
+                        <TableCell>
+                          <ExactTime value={iv.startedAt} timeZone={tenant.timezone} />
+                        </TableCell>
+                        <TableCell>
+                          {iv.endedAt ? (
+                            <ExactTime value={iv.endedAt} timeZone={tenant.timezone} />
+                          ) : (
+                            <span className="font-medium">now</span>
+                          )}
+                        </TableCell>
+                        <TableCell className="text-right tabular-nums">
+                          {formatDuration(
+                            (iv.endedAt ? new Date(iv.endedAt).getTime() : now) - new Date(iv.startedAt).getTime(),
+                          )}
+                        </TableCell>
+                      </TableRow>
+                    ))}
                 </TableBody>
               </Table>
             )}
@@ -189,9 +263,12 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
             <CardTitle>Recent results</CardTitle>
           </CardHeader>
           <CardContent className="px-0">
-            {data.recent.length === 0 ? (
+            {data.recentResults.length === 0 ? (
               <div className="px-5">
-                <EmptyState title="No results yet" description="The first check runs within one interval of the monitor being created." />
+                <EmptyState
+                  title="No results yet"
+                  description="The first check runs within one interval of the monitor being created."
+                />
               </div>
             ) : (
               <Table>
@@ -205,7 +282,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                   </TableRow>
                 </TableHeader>
                 <TableBody>
-                  {data.recent.map((r) => (
+                  {data.recentResults.map((r) => (
                     <TableRow key={String(r.scheduledAt)}>
                       <TableCell className="pl-5">
                         <RelativeTime value={r.checkedAt} timeZone={tenant.timezone} />
@@ -214,7 +291,9 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                         <StatusBadge status={r.state} />
                       </TableCell>
                       <TableCell className="text-right tabular-nums">{r.statusCode ?? "—"}</TableCell>
-                      <TableCell className="text-right tabular-nums">{r.latencyMs != null ? `${r.latencyMs} ms` : "—"}</TableCell>
+                      <TableCell className="text-right tabular-nums">
+                        {r.latencyMs != null ? `${r.latencyMs} ms` : "—"}
+                      </TableCell>
                       <TableCell className="max-w-xs truncate pr-5 text-muted-foreground" title={r.error ?? undefined}>
                         {r.error ?? ""}
                       </TableCell>

@@ -1,0 +1,92 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { expect, expectAccessible, loginAs, test, USERS } from "./fixtures.ts";
+
+const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
+mkdirSync(shots, { recursive: true });
+
+async function shoot(page: Page, name: string) {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));
+    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
+    await expectAccessible(page);
+  }
+}
+
+/** Visit every page as the roles that see it: accessible (axe) in light and dark, screenshots saved. */
+test.describe("pages", () => {
+  test("login", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await shoot(page, "login");
+  });
+
+  test("provider home, tenant overview, monitor, incidents (provider admin)", async ({ page }) => {
+    await loginAs(page, USERS.providerAdmin);
+    await expect(page.getByRole("list", { name: "Tenants" })).toBeVisible();
+    await shoot(page, "provider");
+
+    await page.goto("/t/acme");
+    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await shoot(page, "tenant-overview");
+
+    const firstMonitor = page.getByRole("table").getByRole("link").first();
+    if (await firstMonitor.count()) {
+      await firstMonitor.click();
+      await expect(page.getByText("Latency, last 24 hours")).toBeVisible();
+      await shoot(page, "monitor");
+      await page.getByRole("button", { name: "Show table" }).click();
+      await expect(
+        page.getByRole("columnheader", { name: "p50" }).or(page.getByText("No latency data yet")),
+      ).toBeVisible();
+    }
+
+    await page.goto("/t/acme/incidents");
+    await expect(page.getByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+    await shoot(page, "incidents");
+    const firstIncident = page.getByRole("table").getByRole("link").first();
+    if (await firstIncident.count()) {
+      await firstIncident.click();
+      await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
+      await shoot(page, "incident");
+    }
+
+    await page.goto("/settings/account");
+    await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
+    await shoot(page, "account");
+  });
+
+  test("client admin overview and unscoped empty state", async ({ page, browser }) => {
+    await loginAs(page, USERS.acmeAdmin);
+    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await shoot(page, "client-overview");
+
+    const ctx = await browser.newContext();
+    const other = await ctx.newPage();
+    await loginAs(other, USERS.unscoped);
+    await expect(other.getByText("No tenants in your scope").first()).toBeVisible();
+    await shoot(other, "unscoped");
+    await ctx.close();
+  });
+
+  test.describe("not found", () => {
+    test.use({ allowedConsole: [/status of 404/] });
+    test("friendly 404", async ({ page }) => {
+      await loginAs(page, USERS.acmeAdmin);
+      await page.goto("/t/globex");
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await shoot(page, "not-found");
+    });
+  });
+
+  test("mobile layout", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await loginAs(page, USERS.engineer);
+    await page.goto("/t/acme");
+    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+    await shoot(page, "mobile-overview");
+  });
+});
