@@ -210,12 +210,20 @@ async function testMain() {
         onCleanup(() => cleanRedisPrefix(e2eEnv.REDIS_URL, e2eEnv.REDIS_PREFIX));
         const out = path.join(RESULTS_DIR, "e2e.json");
         rmSync(out, { force: true });
-        const code = await run(pnpm, ["exec", "playwright", "test", "-c", config, "--reporter=list,json"], {
+        const reporters = process.env.CI ? "list,json,html" : "list,json";
+        const code = await run(pnpm, ["exec", "playwright", "test", "-c", config, `--reporter=${reporters}`], {
           env: {
             ...e2eEnv,
+            // apps/web/playwright.config.ts builds its webServer env from these.
+            E2E_WEB_PORT: e2eEnv.WEB_PORT,
+            E2E_WORKER_HEALTH_PORT: e2eEnv.WORKER_HEALTH_PORT,
+            E2E_REDIS_PREFIX: e2eEnv.REDIS_PREFIX,
+            E2E_DATABASE_URL: e2eEnv.DATABASE_URL,
             STEWARD_STACK_PREPARE: "0", // migrated, seeded and built above
             PLAYWRIGHT_JSON_OUTPUT_FILE: out,
             PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+            PLAYWRIGHT_HTML_OPEN: "never",
+            PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(ROOT, "apps", "web", "playwright-report"),
           },
         });
         const stats = readJson(out)?.stats;

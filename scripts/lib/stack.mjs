@@ -272,6 +272,6 @@ export const DEMO_LOGINS = [
 export function loginsTable() {
   const rows = [["E-mail", "Role", "Organisation / scope"], ...DEMO_LOGINS];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join("   ")}`;
+  const line = (r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join("   ")}`.trimEnd();
   return [line(rows[0]), `  ${widths.map((w) => "─".repeat(w)).join("   ")}`, ...rows.slice(1).map(line)].join("\n");
 }
