@@ -155,7 +155,7 @@ async function startLocalPostgres(requestedUrl) {
   }
   const user = await postgresUser();
   const asPg = user ? { uid: user.uid, gid: user.gid } : {};
-  const pgDir = preparePgDir(user);
+  const pgDir = realpathSync(preparePgDir(user)); // the postgres user may only reach it via /var/tmp
   const dataDir = path.join(pgDir, "data");
   const logFile = path.join(pgDir, "postgres.log");
   const pgEnv = { ...process.env, HOME: pgDir, LC_ALL: "C", LANG: "C" };
@@ -163,7 +163,7 @@ async function startLocalPostgres(requestedUrl) {
   const major = binMajor(binDir);
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
-    log(`initialising a PostgreSQL ${major} cluster in ${path.relative(ROOT, dataDir)} …`);
+    log(`initialising a PostgreSQL ${major} cluster in ${dataDir} …`);
     const code = await run(
       path.join(binDir, "initdb"),
       ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"],
@@ -220,7 +220,7 @@ synchronous_commit = off
   const req = new URL(requestedUrl);
   const preferred = LOCAL_HOSTS.has(hostOf(req)) ? Number(req.port || 5432) : 5432;
   const port = await preferPort(preferred);
-  log(`starting a local PostgreSQL ${major} on 127.0.0.1:${port} (data in ${path.relative(ROOT, dataDir)}) …`);
+  log(`starting a local PostgreSQL ${major} on 127.0.0.1:${port} (data in ${dataDir}) …`);
   const code = await run(pgCtl, ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-s", "-o", `-p ${port}`], {
     env: pgEnv,
     cwd: pgDir,
