@@ -1,0 +1,188 @@
+import {
+  createQueue,
+  createRedisConnection,
+  PARTITIONS_EVERY_MS,
+  PARTITIONS_SCHEDULER_ID,
+  partitionsEnsure,
+  QUEUES,
+  reconcileProbeSchedulers,
+  redisPrefix,
+} from "@steward/jobs";
+import { createSsrfGuard } from "@steward/probes";
+import {
+  ensureProbePartitions,
+  ingestProbeResults,
+  listScheduledMonitors,
+  type ProbeResultRow,
+  pingProbeStore,
+} from "@steward/services";
+import { type Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { ResultBatcher } from "./batcher.ts";
+import type { Logger } from "./logger.ts";
+import { MonitorCache } from "./monitor-cache.ts";
+import { createMaintenanceProcessor } from "./processors/maintenance.ts";
+import { createProbeRunProcessor } from "./processors/probe-run.ts";
+
+export interface WorkerAppOptions {
+  log: Logger;
+  prefix?: string;
+  concurrency: number;
+  flushMs: number;
+  flushRows: number;
+  reconcileMs: number;
+  allowCidrs: readonly string[];
+  monitorCacheMs?: number;
+  /** Run the scheduler reconciler (tests may enqueue by hand instead). */
+  schedule?: boolean;
+}
+
+export interface WorkerApp {
+  start(): Promise<void>;
+  /** Graceful: stop taking jobs, finish in-flight probes, flush results, close connections. */
+  stop(): Promise<void>;
+  /** Forced: abort in-flight probes (they end as `unknown`). */
+  abortProbes(): void;
+  reconcile(): Promise<void>;
+  ready(): Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  readonly queues: { probes: Queue; maintenance: Queue };
+  readonly batcher: ResultBatcher;
+  readonly monitors: MonitorCache;
+}
+
+export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
+  const { log } = opts;
+  const prefix = opts.prefix ?? redisPrefix();
+  const abort = new AbortController();
+  const connections: Redis[] = [];
+  const conn = (name: string) => {
+    const c = createRedisConnection("worker", { name: `steward-worker-${name}` });
+    c.on("error", (err) => log.warn({ err: err.message, conn: name }, "redis connection error"));
+    connections.push(c);
+    return c;
+  };
+
+  const queueConn = conn("queues");
+  const queues = {
+    probes: createQueue(QUEUES.probes, { connection: queueConn, prefix }),
+    maintenance: createQueue(QUEUES.maintenance, { connection: queueConn, prefix }),
+  };
+  const monitors = new MonitorCache(opts.monitorCacheMs ?? 5_000);
+  const batcher = new ResultBatcher({
+    flushMs: opts.flushMs,
+    // A worker whose every slot waits for the flush should not wait for the timer.
+    maxRows: Math.min(opts.flushRows, opts.concurrency),
+    ingest: (rows: ProbeResultRow[]) => ingestProbeResults(rows),
+    onFlush: (s, ms) => {
+      for (const c of s.changes) log.info({ monitorId: c.monitorId, from: c.from, to: c.to }, "monitor state changed");
+      if (s.incidentsOpened || s.incidentsReopened || s.incidentsResolved) {
+        log.info(
+          { opened: s.incidentsOpened, reopened: s.incidentsReopened, resolved: s.incidentsResolved },
+          "incidents updated",
+        );
+      }
+      log.debug({ received: s.received, inserted: s.inserted, ms: Math.round(ms) }, "probe results flushed");
+    },
+    onError: (err, rows, attempt) => log.warn({ err, rows, attempt }, "probe result flush failed"),
+  });
+  const ssrf = createSsrfGuard({ allowCidrs: opts.allowCidrs });
+
+  let workers: Worker[] = [];
+  let reconcileTimer: NodeJS.Timeout | null = null;
+  let reconciling: Promise<void> | null = null;
+  let stopped = false;
+
+  async function reconcile(): Promise<void> {
+    if (reconciling) return reconciling;
+    reconciling = (async () => {
+      const t0 = performance.now();
+      const wanted = await listScheduledMonitors();
+      const r = await reconcileProbeSchedulers(queues.probes, wanted);
+      const level = r.upserted || r.removed ? "info" : "debug";
+      log[level]({ ...r, ms: Math.round(performance.now() - t0) }, "probe schedulers reconciled");
+    })().finally(() => {
+      reconciling = null;
+    });
+    return reconciling;
+  }
+
+  function scheduleReconcile() {
+    reconcileTimer = setTimeout(async () => {
+      try {
+        await reconcile();
+      } catch (err) {
+        log.warn({ err }, "scheduler reconcile failed (will retry)");
+      }
+      if (!stopped) scheduleReconcile();
+    }, opts.reconcileMs);
+  }
+
+  return {
+    queues,
+    batcher,
+    monitors,
+    reconcile,
+    abortProbes: () => abort.abort(),
+    async start() {
+      try {
+        const created = await ensureProbePartitions(7);
+        log.info({ created }, "probe_results partitions ensured");
+      } catch (err) {
+        // Not fatal: the hourly maintenance job retries, and the DEFAULT partition takes rows meanwhile.
+        log.warn({ err }, "could not ensure probe_results partitions at boot");
+      }
+
+      const probeWorker = new Worker(
+        QUEUES.probes,
+        createProbeRunProcessor({ monitors, batcher, ssrf, signal: abort.signal, log }),
+        { connection: conn("probes"), prefix, concurrency: opts.concurrency },
+      );
+      const maintenanceWorker = new Worker(QUEUES.maintenance, createMaintenanceProcessor(log), {
+        connection: conn("maintenance"),
+        prefix,
+        concurrency: 1,
+      });
+      workers = [probeWorker, maintenanceWorker];
+      for (const w of workers) {
+        w.on("error", (err) => log.error({ err, queue: w.name }, "worker error"));
+        w.on("failed", (job, err) =>
+          log.warn({ queue: w.name, job: job?.name, jobId: job?.id, err: err.message }, "job failed"),
+        );
+      }
+
+      await queues.maintenance.upsertJobScheduler(
+        PARTITIONS_SCHEDULER_ID,
+        { every: PARTITIONS_EVERY_MS },
+        { name: partitionsEnsure.name, data: { daysAhead: 7 }, opts: partitionsEnsure.options },
+      );
+      if (opts.schedule !== false) {
+        await reconcile().catch((err) => log.warn({ err }, "initial scheduler reconcile failed (will retry)"));
+        scheduleReconcile();
+      }
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+      log.info({ concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (reconcileTimer) clearTimeout(reconcileTimer);
+      await reconciling?.catch(() => {});
+      // Waits for active jobs; their results are flushed by the batcher meanwhile.
+      await Promise.all(workers.map((w) => w.close()));
+      await batcher.close();
+      await Promise.all([queues.probes.close(), queues.maintenance.close()]);
+      for (const c of connections) c.disconnect();
+    },
+    async ready() {
+      const [redis, db] = await Promise.all([
+        queueConn
+          .ping()
+          .then((r) => r === "PONG")
+          .catch(() => false),
+        pingProbeStore(),
+      ]);
+      const running = workers.length > 0 && workers.every((w) => w.isRunning());
+      return { ok: redis && db && running, checks: { redis, db, workers: running } };
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import type { IngestSummary, ProbeResultRow } from "@steward/services";
+
+type Ingest = (rows: ProbeResultRow[]) => Promise<IngestSummary>;
+
+interface Pending {
+  row: ProbeResultRow;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface BatcherOptions {
+  flushMs: number;
+  maxRows: number;
+  ingest: Ingest;
+  onFlush?: (summary: IngestSummary, ms: number) => void;
+  onError?: (err: unknown, rows: number, attempt: number) => void;
+  /** Retry delays for a failed flush (a Postgres blip); then rows are retried one monitor at a time. */
+  retryDelaysMs?: readonly number[];
+}
+
+/**
+ * Collects probe results and writes them in one statement per flush (every `flushMs` or `maxRows`
+ * rows). `add()` resolves once the row is committed, so a probe job only completes after its result is
+ * durable: a worker killed before the flush leaves the job to BullMQ's stalled-job recovery, and the
+ * re-run of the same slot is deduplicated by the (monitor, slot) primary key. Flushes run one at a time.
+ */
+export class ResultBatcher {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly opts: BatcherOptions) {}
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  add(row: ProbeResultRow): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("batcher is closed"));
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (this.pending.length >= this.opts.maxRows) void this.flush();
+      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+    });
+  }
+
+  /** Flush what is pending now (waits for a running flush first). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.flushing) await this.flushing;
+    if (this.pending.length === 0) return;
+    const batch = this.pending.splice(0, this.opts.maxRows);
+    this.flushing = this.write(batch).finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+    if (this.pending.length > 0 && !this.timer) {
+      if (this.pending.length >= this.opts.maxRows || this.closed) void this.flush();
+      else this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+    }
+  }
+
+  /** Stop accepting rows and flush everything pending. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.pending.length > 0 || this.flushing) await this.flush();
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const delays = this.opts.retryDelaysMs ?? [200, 1000];
+    const rows = batch.map((p) => p.row);
+    for (let attempt = 0; ; attempt++) {
+      const t0 = performance.now();
+      try {
+        const summary = await this.opts.ingest(rows);
+        this.opts.onFlush?.(summary, performance.now() - t0);
+        for (const p of batch) p.resolve();
+        return;
+      } catch (err) {
+        this.opts.onError?.(err, rows.length, attempt);
+        const delay = delays[attempt];
+        if (delay === undefined) break;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    // Still failing: isolate a poison row by writing each monitor's rows on their own.
+    const byMonitor = new Map<string, Pending[]>();
+    for (const p of batch) byMonitor.set(p.row.monitorId, [...(byMonitor.get(p.row.monitorId) ?? []), p]);
+    if (byMonitor.size === 1) {
+      const err = new Error(`probe result flush failed for monitor ${batch[0]?.row.monitorId}`);
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    for (const group of byMonitor.values()) {
+      try {
+        const summary = await this.opts.ingest(group.map((p) => p.row));
+        this.opts.onFlush?.(summary, 0);
+        for (const p of group) p.resolve();
+      } catch (err) {
+        this.opts.onError?.(err, group.length, -1);
+        for (const p of group) p.reject(err);
+      }
+    }
+  }
+}

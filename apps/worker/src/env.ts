@@ -1,0 +1,38 @@
+import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+const LOOPBACK = "127.0.0.0/8,::1/128";
+
+/**
+ * The only place the worker reads the environment. Database URLs are read by @steward/db, REDIS_URL and
+ * REDIS_PREFIX by @steward/jobs.
+ */
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
+    WORKER_HEALTH_HOST: z.string().default("127.0.0.1"),
+    /** Parallel probes per worker process. */
+    PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(50),
+    /** Batcher: flush every N ms or M rows, whichever comes first. */
+    PROBE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+    PROBE_FLUSH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+    SCHEDULER_RECONCILE_MS: z.coerce.number().int().min(1_000).default(15_000),
+    /**
+     * CIDRs probes may reach although private/loopback (SSRF allowlist, comma-separated). Default:
+     * loopback outside production (the demo estate runs on 127.0.0.1), nothing in production.
+     */
+    PROBE_ALLOWED_CIDRS: z.string().optional(),
+  },
+  runtimeEnv: process.env,
+  emptyStringAsUndefined: true,
+});
+
+export function probeAllowedCidrs(): string[] {
+  const raw = env.PROBE_ALLOWED_CIDRS ?? (env.NODE_ENV === "production" ? "" : LOOPBACK);
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,62 @@
+import { disconnectAll } from "@steward/db";
+import { createWorkerApp } from "./app.ts";
+import { env, probeAllowedCidrs } from "./env.ts";
+import { createHealthServer } from "./health.ts";
+import { createLogger } from "./logger.ts";
+
+const log = createLogger(env.LOG_LEVEL);
+const allowCidrs = probeAllowedCidrs();
+if (allowCidrs.length > 0) log.warn({ allowCidrs }, "SSRF allowlist: probes may reach these private ranges");
+
+const app = createWorkerApp({
+  log,
+  concurrency: env.PROBE_CONCURRENCY,
+  flushMs: env.PROBE_FLUSH_MS,
+  flushRows: env.PROBE_FLUSH_ROWS,
+  reconcileMs: env.SCHEDULER_RECONCILE_MS,
+  allowCidrs,
+});
+const health = createHealthServer(app);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) {
+    // Second signal: stop waiting for probes.
+    log.warn({ signal }, "forced shutdown: aborting in-flight probes");
+    app.abortProbes();
+    return;
+  }
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  const force = setTimeout(() => {
+    log.error("shutdown took too long; exiting");
+    process.exit(1);
+  }, 30_000);
+  force.unref();
+  try {
+    await app.stop();
+    await disconnectAll();
+    await new Promise((r) => health.close(r));
+    log.info("worker stopped");
+    process.exit(0);
+  } catch (err) {
+    log.error({ err }, "error during shutdown");
+    process.exit(1);
+  }
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("unhandledRejection", (err) => log.error({ err }, "unhandled rejection"));
+
+health.listen(env.WORKER_HEALTH_PORT, env.WORKER_HEALTH_HOST, () =>
+  log.info({ port: env.WORKER_HEALTH_PORT }, "health server listening (/live, /ready)"),
+);
+
+try {
+  await app.start();
+} catch (err) {
+  log.fatal({ err }, "worker failed to start");
+  await app.stop().catch(() => {});
+  await disconnectAll().catch(() => {});
+  process.exit(1);
+}

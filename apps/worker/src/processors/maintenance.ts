@@ -1,0 +1,20 @@
+import { partitionsEnsure } from "@steward/jobs";
+import { ensureProbePartitions } from "@steward/services";
+import { type Job, UnrecoverableError } from "bullmq";
+import type { Logger } from "../logger.ts";
+
+export function createMaintenanceProcessor(log: Logger) {
+  return async function processMaintenance(job: Job) {
+    switch (job.name) {
+      case partitionsEnsure.name: {
+        const parsed = partitionsEnsure.payload.safeParse(job.data ?? {});
+        if (!parsed.success) throw new UnrecoverableError(`invalid ${job.name} payload: ${parsed.error.message}`);
+        const created = await ensureProbePartitions(parsed.data.daysAhead);
+        if (created > 0) log.info({ created }, "probe_results partitions created");
+        return { created };
+      }
+      default:
+        throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
+    }
+  };
+}

@@ -1,0 +1,90 @@
+import { resultStateOf } from "@steward/domain";
+import { phaseOffsetMs, probeRun, slotFor, slotFromSchedulerJobId } from "@steward/jobs";
+import { getProbe, type ProbeResult, type SsrfGuard } from "@steward/probes";
+import type { ProbeResultRow } from "@steward/services";
+import { type Job, UnrecoverableError } from "bullmq";
+import type { ResultBatcher } from "../batcher.ts";
+import type { Logger } from "../logger.ts";
+import type { MonitorCache } from "../monitor-cache.ts";
+
+export interface ProbeRunDeps {
+  monitors: MonitorCache;
+  batcher: ResultBatcher;
+  ssrf: SsrfGuard;
+  /** Aborted on a forced shutdown: in-flight probes end as `unknown`. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export type ProbeRunOutcome =
+  | { skipped: "monitor-missing" | "monitor-paused" }
+  | { scheduledAt: number; state: ProbeResultRow["state"]; latencyMs: number | null };
+
+/**
+ * The slot a run belongs to, on the monitor's grid (interval + phase offset), so a retry or a
+ * re-delivery of the same job always lands on the same (monitor, scheduled_at) key.
+ * Source, in order: the payload's scheduledAt (ad-hoc runs), the slot millis in a scheduler-made job id
+ * (`repeat:<schedulerId>:<millis>`), the job's own due time (timestamp + delay).
+ */
+export function slotOf(
+  job: Pick<Job, "id" | "timestamp" | "opts">,
+  payload: { scheduledAt?: number | undefined },
+  intervalMs: number,
+  offsetMs: number,
+): number {
+  const raw = payload.scheduledAt ?? slotFromSchedulerJobId(job.id) ?? job.timestamp + (job.opts?.delay ?? 0);
+  return slotFor(raw, intervalMs, offsetMs);
+}
+
+export function createProbeRunProcessor(deps: ProbeRunDeps) {
+  return async function processProbeRun(job: Job): Promise<ProbeRunOutcome> {
+    const parsed = probeRun.payload.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid probe.run payload: ${parsed.error.message}`);
+    const { monitorId } = parsed.data;
+
+    const monitor = await deps.monitors.get(monitorId);
+    if (!monitor) return { skipped: "monitor-missing" }; // the reconciler removes its scheduler
+    if (monitor.paused) return { skipped: "monitor-paused" };
+
+    const intervalMs = monitor.intervalSeconds * 1000;
+    const scheduledAt = slotOf(job, parsed.data, intervalMs, phaseOffsetMs(monitor.id, intervalMs));
+
+    let result: ProbeResult;
+    const probe = getProbe(monitor.kind);
+    const config = probe?.configSchema.safeParse(monitor.config);
+    if (!probe) {
+      result = { ok: false, unknown: true, latencyMs: 0, error: `no probe for kind ${monitor.kind}` };
+    } else if (!config?.success) {
+      result = { ok: false, unknown: true, latencyMs: 0, error: "invalid monitor configuration" };
+    } else {
+      try {
+        result = await probe.run(config.data, { signal: deps.signal, timeoutMs: monitor.timeoutMs, ssrf: deps.ssrf });
+      } catch (err) {
+        // A throwing probe is a bug on our side, not evidence about the target.
+        deps.log.error({ err, monitorId }, "probe threw");
+        result = { ok: false, unknown: true, latencyMs: 0, error: "probe error" };
+      }
+    }
+
+    const state: ProbeResultRow["state"] = result.unknown
+      ? "UNKNOWN"
+      : result.ok
+        ? resultStateOf(
+            { degradedThresholdMs: monitor.degradedThresholdMs },
+            { kind: "ok", latencyMs: result.latencyMs },
+          )
+        : "DOWN";
+    const latencyMs = result.unknown ? null : result.latencyMs;
+    await deps.batcher.add({
+      monitorId: monitor.id,
+      tenantId: monitor.tenantId,
+      scheduledAt: new Date(scheduledAt),
+      checkedAt: new Date(),
+      state,
+      latencyMs,
+      statusCode: result.statusCode ?? null,
+      error: result.error ?? null,
+    });
+    return { scheduledAt, state, latencyMs };
+  };
+}

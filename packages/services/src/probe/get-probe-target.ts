@@ -1,0 +1,50 @@
+import { getSystemPool } from "@steward/db";
+import type { MonitorState } from "@steward/domain";
+
+/** What the worker needs to run one monitor's probe (no secrets live on monitors in v1). */
+export interface ProbeTarget {
+  id: string;
+  tenantId: string;
+  kind: string;
+  config: unknown;
+  intervalSeconds: number;
+  timeoutMs: number;
+  degradedThresholdMs: number | null;
+  paused: boolean;
+  state: MonitorState;
+}
+
+/**
+ * Load a monitor for probing, as the system actor (the worker has no tenant; steward_system pool, one
+ * indexed primary-key read). null when the monitor no longer exists.
+ */
+export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | null> {
+  const { rows } = await getSystemPool().query<{
+    id: string;
+    tenant_id: string;
+    kind: string;
+    config: unknown;
+    interval_seconds: number;
+    timeout_ms: number;
+    degraded_threshold_ms: number | null;
+    paused: boolean;
+    state: MonitorState;
+  }>(
+    `SELECT id, tenant_id, kind, config, interval_seconds, timeout_ms, degraded_threshold_ms, paused, state
+       FROM monitors WHERE id = $1`,
+    [monitorId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    kind: r.kind,
+    config: r.config,
+    intervalSeconds: r.interval_seconds,
+    timeoutMs: r.timeout_ms,
+    degradedThresholdMs: r.degraded_threshold_ms,
+    paused: r.paused,
+    state: r.state,
+  };
+}
