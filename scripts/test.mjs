@@ -203,6 +203,10 @@ async function testMain() {
       await step("browser tests (playwright)", async () => {
         const config = path.join(ROOT, "apps", "web", "playwright.config.ts");
         if (!existsSync(config)) throw new StepFailed("apps/web/playwright.config.ts does not exist");
+        if (!steps.has("build")) {
+          const { buildWeb } = await import("./lib/stack.mjs");
+          await buildWeb(pnpm, e2eEnv); // the stack serves a production build (skipped when up to date)
+        }
         log(`preparing ${e2eEnv.DATABASE_URL.replace(/:[^:@/]*@/, ":***@")} (fresh, migrated, seeded) …`);
         await recreateDatabase(e2eEnv.DATABASE_URL);
         await migrateDatabase(e2eEnv);
