@@ -66,8 +66,13 @@ export default defineConfig({
         gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
         env: {
           DATABASE_URL: databaseUrl,
-          APP_DATABASE_URL: asRole(databaseUrl, "steward_app"),
-          SYSTEM_DATABASE_URL: asRole(databaseUrl, "steward_system"),
+          // scripts/test.mjs passes the role URLs of the e2e database along; standalone runs derive them.
+          APP_DATABASE_URL: process.env.E2E_DATABASE_URL
+            ? (process.env.APP_DATABASE_URL ?? asRole(databaseUrl, "steward_app"))
+            : asRole(databaseUrl, "steward_app"),
+          SYSTEM_DATABASE_URL: process.env.E2E_DATABASE_URL
+            ? (process.env.SYSTEM_DATABASE_URL ?? asRole(databaseUrl, "steward_system"))
+            : asRole(databaseUrl, "steward_system"),
           WEB_PORT: String(port),
           WORKER_HEALTH_PORT: process.env.E2E_WORKER_HEALTH_PORT ?? String(port + 1),
           AUTH_URL: baseURL,

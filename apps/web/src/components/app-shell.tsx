@@ -17,6 +17,7 @@ import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useTheme } from "next-themes";
 import type { ShellUser } from "~/lib/shell-user.ts";
+import { useTimeZonePref } from "./time-zone-pref.tsx";
 
 interface NavItem {
   href: string;
@@ -97,6 +98,7 @@ function TenantSwitcher({ user, current }: { user: ShellUser; current: ShellUser
 
 function UserMenu({ user }: { user: ShellUser }) {
   const { theme, setTheme } = useTheme();
+  const { pref, setPref } = useTimeZonePref();
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
@@ -125,6 +127,12 @@ function UserMenu({ user }: { user: ShellUser }) {
           <DropdownMenuRadioItem value="light">Light</DropdownMenuRadioItem>
           <DropdownMenuRadioItem value="dark">Dark</DropdownMenuRadioItem>
           <DropdownMenuRadioItem value="system">System</DropdownMenuRadioItem>
+        </DropdownMenuRadioGroup>
+        <DropdownMenuSeparator />
+        <DropdownMenuLabel>Show times in</DropdownMenuLabel>
+        <DropdownMenuRadioGroup value={pref} onValueChange={(v) => setPref(v === "utc" ? "utc" : "tenant")}>
+          <DropdownMenuRadioItem value="tenant">Tenant's time zone</DropdownMenuRadioItem>
+          <DropdownMenuRadioItem value="utc">UTC</DropdownMenuRadioItem>
         </DropdownMenuRadioGroup>
         <DropdownMenuSeparator />
         <DropdownMenuItem onSelect={() => void signOut({ callbackUrl: "/login" })}>

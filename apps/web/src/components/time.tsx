@@ -3,6 +3,7 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "@steward/ui";
 import { formatDistanceToNowStrict } from "date-fns";
 import { useEffect, useState } from "react";
 import { formatInZone, zoneAbbr } from "~/lib/time.ts";
+import { useDisplayZone } from "./time-zone-pref.tsx";
 
 /** A relative time ("3 min ago") with the exact time in the given zone on hover/focus. */
 export function RelativeTime({
@@ -44,13 +45,14 @@ export function RelativeTime({
 /** An exact time in the zone, with the zone shown. */
 export function ExactTime({
   value,
-  timeZone,
+  timeZone: tenantZone,
   format = "d MMM yyyy, HH:mm",
 }: {
   value: Date | string;
   timeZone: string;
   format?: string;
 }) {
+  const timeZone = useDisplayZone(tenantZone);
   const date = typeof value === "string" ? new Date(value) : value;
   return (
     <time dateTime={date.toISOString()} className="whitespace-nowrap">

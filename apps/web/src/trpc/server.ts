@@ -13,7 +13,12 @@ import { makeQueryClient } from "./query-client.ts";
 /** One tRPC context per server-component request: validates the session (validateSession) via the API. */
 const createRscContext = cache(async () => {
   const h = await headers();
-  return createContext({ sessionId: await currentSessionId(), requestId: requestIdFrom(h), ip: clientIp(h) });
+  return createContext({
+    sessionId: await currentSessionId(),
+    requestId: requestIdFrom(h),
+    ip: clientIp(h),
+    userAgent: h.get("user-agent"),
+  });
 });
 
 export const getQueryClient = cache(makeQueryClient);

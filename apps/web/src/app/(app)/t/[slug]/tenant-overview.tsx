@@ -22,6 +22,7 @@ import { IncidentStatusBadge } from "~/components/incident-status.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { RelativeTime } from "~/components/time.tsx";
+import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { rollup } from "~/lib/status.ts";
 import { zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
@@ -61,6 +62,7 @@ function formatUptime(pct: number | null | undefined): string {
 
 export function TenantOverview() {
   const tenant = useTenant();
+  const zone = useDisplayZone(tenant.timezone);
   const canWriteMonitors = useCan("monitor:write");
   const trpc = useTRPC();
   const { data } = useSuspenseQuery({
@@ -77,7 +79,7 @@ export function TenantOverview() {
     <>
       <PageHeader
         title={tenant.name}
-        description={`Times in ${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`}
+        description={`Times in ${zone} (${zoneAbbr(new Date(), zone)})`}
         actions={
           <>
             <StatusBadge status={r.status} label={r.label} className="px-3 py-1 text-sm" />
@@ -122,7 +124,7 @@ export function TenantOverview() {
                     #{i.number} {i.title}
                   </Link>
                   <span className="text-sm text-muted-foreground">
-                    opened <RelativeTime value={i.openedAt} timeZone={tenant.timezone} />
+                    opened <RelativeTime value={i.openedAt} timeZone={zone} />
                   </span>
                 </li>
               ))}
@@ -175,7 +177,7 @@ export function TenantOverview() {
                       <div className="flex flex-col items-start gap-0.5">
                         {m.paused ? <Badge variant="outline">Paused</Badge> : <StatusBadge status={m.state} />}
                         <span className="text-xs text-muted-foreground">
-                          since <RelativeTime value={m.stateSince} timeZone={tenant.timezone} />
+                          since <RelativeTime value={m.stateSince} timeZone={zone} />
                         </span>
                       </div>
                     </TableCell>

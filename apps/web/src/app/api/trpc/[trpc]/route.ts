@@ -27,7 +27,8 @@ async function handler(req: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => createContext({ sessionId, requestId, ip: clientIp(req.headers) }),
+    createContext: () =>
+      createContext({ sessionId, requestId, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") }),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ path, err: error.cause ?? error }, "tRPC internal error");
       else log.info({ path, code: error.code }, "tRPC error");

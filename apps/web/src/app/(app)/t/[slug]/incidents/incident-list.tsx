@@ -21,6 +21,7 @@ type Filter = IncidentStatus | "OPEN";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useTenant } from "~/components/tenant-context.tsx";
 import { RelativeTime } from "~/components/time.tsx";
+import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { formatDuration, zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
@@ -39,6 +40,7 @@ export function parseStatusFilter(v: string | string[] | undefined): Filter | un
 
 export function IncidentList({ status }: { status: Filter | undefined }) {
   const tenant = useTenant();
+  const zone = useDisplayZone(tenant.timezone);
   const trpc = useTRPC();
   const { data: incidents } = useSuspenseQuery({
     ...trpc.incident.list.queryOptions({ tenantId: tenant.id, ...(status ? { status } : {}) }),
@@ -47,10 +49,7 @@ export function IncidentList({ status }: { status: Filter | undefined }) {
   const base = `/t/${tenant.slug}/incidents`;
   return (
     <>
-      <PageHeader
-        title="Incidents"
-        description={`${tenant.name} · times in ${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`}
-      />
+      <PageHeader title="Incidents" description={`${tenant.name} · times in ${zone} (${zoneAbbr(new Date(), zone)})`} />
       <nav
         aria-label="Filter by status"
         className="mb-4 flex flex-wrap gap-1 rounded-lg border border-border bg-card p-1 sm:inline-flex"
@@ -116,7 +115,7 @@ export function IncidentList({ status }: { status: Filter | undefined }) {
                     </TableCell>
                     <TableCell className="font-medium">{i.priority}</TableCell>
                     <TableCell>
-                      <RelativeTime value={i.openedAt} timeZone={tenant.timezone} />
+                      <RelativeTime value={i.openedAt} timeZone={zone} />
                     </TableCell>
                     <TableCell className="pr-5 text-right tabular-nums">
                       {formatDuration(

@@ -19,6 +19,7 @@ import { IncidentStatusBadge } from "~/components/incident-status.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { ExactTime, RelativeTime } from "~/components/time.tsx";
+import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { formatDuration } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
@@ -38,6 +39,7 @@ function errorMessage(e: unknown): string {
 
 export function IncidentDetail({ incidentId }: { incidentId: string }) {
   const tenant = useTenant();
+  const zone = useDisplayZone(tenant.timezone);
   const canWrite = useCan("incident:write");
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -100,7 +102,7 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <IncidentStatusBadge status={incident.status} />
             <span>
-              opened <RelativeTime value={incident.openedAt} timeZone={tenant.timezone} />
+              opened <RelativeTime value={incident.openedAt} timeZone={zone} />
             </span>
             <span>
               {incident.resolvedAt ? "lasted" : "open for"}{" "}
@@ -188,7 +190,7 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
                       <span className="font-medium">{ev.actorLabel}</span>
                       <span className="text-muted-foreground">{ev.kind.toLowerCase().replace("_", " ")}</span>
                       <span className="text-xs text-muted-foreground">
-                        <RelativeTime value={ev.createdAt} timeZone={tenant.timezone} />
+                        <RelativeTime value={ev.createdAt} timeZone={zone} />
                       </span>
                     </div>
                     {ev.message ? <p className="mt-1 whitespace-pre-wrap break-words text-sm">{ev.message}</p> : null}
@@ -212,20 +214,12 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
               <dd>{incident.priority}</dd>
               <dt className="text-muted-foreground">Opened</dt>
               <dd>
-                <ExactTime value={incident.openedAt} timeZone={tenant.timezone} />
+                <ExactTime value={incident.openedAt} timeZone={zone} />
               </dd>
               <dt className="text-muted-foreground">Acknowledged</dt>
-              <dd>
-                {incident.acknowledgedAt ? (
-                  <ExactTime value={incident.acknowledgedAt} timeZone={tenant.timezone} />
-                ) : (
-                  "—"
-                )}
-              </dd>
+              <dd>{incident.acknowledgedAt ? <ExactTime value={incident.acknowledgedAt} timeZone={zone} /> : "—"}</dd>
               <dt className="text-muted-foreground">Resolved</dt>
-              <dd>
-                {incident.resolvedAt ? <ExactTime value={incident.resolvedAt} timeZone={tenant.timezone} /> : "—"}
-              </dd>
+              <dd>{incident.resolvedAt ? <ExactTime value={incident.resolvedAt} timeZone={zone} /> : "—"}</dd>
             </dl>
           </CardContent>
         </Card>

@@ -24,6 +24,7 @@ import { useState } from "react";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useTenant } from "~/components/tenant-context.tsx";
 import { ExactTime, RelativeTime } from "~/components/time.tsx";
+import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { dailyUptime, type Interval } from "~/lib/intervals.ts";
 import { formatDuration, zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
@@ -71,6 +72,7 @@ function Timeline({
 
 export function MonitorDetail({ monitorId }: { monitorId: string }) {
   const tenant = useTenant();
+  const zone = useDisplayZone(tenant.timezone);
   const trpc = useTRPC();
   const { data } = useSuspenseQuery({
     ...trpc.monitor.get.queryOptions({ tenantId: tenant.id, monitorId }),
@@ -84,7 +86,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
     (a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime(),
   );
   const days = dailyUptime(intervals, tenant.timezone, 7, now);
-  const tz = `${tenant.timezone} (${zoneAbbr(new Date(), tenant.timezone)})`;
+  const tz = `${zone} (${zoneAbbr(new Date(), zone)})`;
 
   return (
     <>
@@ -108,7 +110,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
           <div className="flex flex-col items-end gap-1">
             <StatusBadge status={m.state} className="px-3 py-1 text-sm" />
             <span className="text-xs text-muted-foreground">
-              since <RelativeTime value={m.stateSince} timeZone={tenant.timezone} />
+              since <RelativeTime value={m.stateSince} timeZone={zone} />
             </span>
           </div>
         }
@@ -178,7 +180,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                     {data.latency24h.map((p) => (
                       <TableRow key={String(p.t)}>
                         <TableCell>
-                          <ExactTime value={p.t} timeZone={tenant.timezone} />
+                          <ExactTime value={p.t} timeZone={zone} />
                         </TableCell>
                         <TableCell className="text-right tabular-nums">
                           {p.p50 != null ? `${Math.round(p.p50)} ms` : "—"}
@@ -195,11 +197,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                 </Table>
               </div>
             ) : (
-              <LatencyChart
-                data={data.latency24h}
-                timeZone={tenant.timezone}
-                label={`${m.name} latency over the last 24 hours`}
-              />
+              <LatencyChart data={data.latency24h} timeZone={zone} label={`${m.name} latency over the last 24 hours`} />
             )}
           </CardContent>
         </Card>
@@ -213,7 +211,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
           </CardHeader>
           <CardContent className="space-y-5">
             <UptimeBar days={days} caption="Daily uptime, last 7 days" />
-            <Timeline intervals={intervals} from={from} to={now} timeZone={tenant.timezone} />
+            <Timeline intervals={intervals} from={from} to={now} timeZone={zone} />
             {intervals.length === 0 ? (
               <p className="text-sm text-muted-foreground">No state changes recorded yet.</p>
             ) : (
@@ -236,11 +234,11 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                           <StatusBadge status={iv.state} />
                         </TableCell>
                         <TableCell>
-                          <ExactTime value={iv.startedAt} timeZone={tenant.timezone} />
+                          <ExactTime value={iv.startedAt} timeZone={zone} />
                         </TableCell>
                         <TableCell>
                           {iv.endedAt ? (
-                            <ExactTime value={iv.endedAt} timeZone={tenant.timezone} />
+                            <ExactTime value={iv.endedAt} timeZone={zone} />
                           ) : (
                             <span className="font-medium">now</span>
                           )}
@@ -285,7 +283,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                   {data.recentResults.map((r) => (
                     <TableRow key={String(r.scheduledAt)}>
                       <TableCell className="pl-5">
-                        <RelativeTime value={r.checkedAt} timeZone={tenant.timezone} />
+                        <RelativeTime value={r.checkedAt} timeZone={zone} />
                       </TableCell>
                       <TableCell>
                         <StatusBadge status={r.state} />
