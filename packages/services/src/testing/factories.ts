@@ -235,7 +235,8 @@ export type PersonaKey =
 
 export interface World {
   providerId: string;
-  tenants: { A: TenantFixture; B: TenantFixture };
+  /** A and B belong to the provider; X to another provider (foreign even to the provider admin). */
+  tenants: { A: TenantFixture; B: TenantFixture; X: TenantFixture };
   personas: Record<PersonaKey, Persona>;
 }
 
@@ -265,13 +266,16 @@ async function persona(key: PersonaKey, tenantId: string, role: Role, scope: str
 }
 
 /**
- * The demo-style world: a provider with client tenants A and B (each with an asset, a monitor, an open
- * incident and a spare viewer membership) and the seven signed-in personas of the brief.
+ * The demo-style world: a provider with client tenants A and B, another provider with client X (each
+ * tenant with an asset, a monitor, an open incident and a spare viewer membership) and the seven
+ * signed-in personas of the brief.
  */
 export async function createWorld(): Promise<World> {
   const provider = await createOrganization({ kind: "PROVIDER", name: `Provider ${uniq()}` });
   const A = await tenantFixture(provider.id, "A");
   const B = await tenantFixture(provider.id, "B");
+  const otherProvider = await createOrganization({ kind: "PROVIDER", name: `Other provider ${uniq()}` });
+  const X = await tenantFixture(otherProvider.id, "X");
   const personas = {
     providerAdmin: await persona("providerAdmin", provider.id, "PROVIDER_ADMIN"),
     engineerA: await persona("engineerA", provider.id, "ENGINEER", [A.id]),
@@ -281,7 +285,7 @@ export async function createWorld(): Promise<World> {
     clientViewerA: await persona("clientViewerA", A.id, "CLIENT_VIEWER"),
     clientAdminB: await persona("clientAdminB", B.id, "CLIENT_ADMIN"),
   };
-  return { providerId: provider.id, tenants: { A, B }, personas };
+  return { providerId: provider.id, tenants: { A, B, X }, personas };
 }
 
 /** A ServiceContext for `user` acting in `tenantId` (throws NotFound when unreachable). */

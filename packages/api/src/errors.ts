@@ -1,0 +1,86 @@
+import { ServiceError } from "@steward/services";
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { z } from "zod";
+
+/** THE mapping from service errors to tRPC (and so HTTP) codes. Nowhere else. */
+export const SERVICE_ERROR_CODES: Record<ServiceError["code"], TRPC_ERROR_CODE_KEY> = {
+  NOT_FOUND: "NOT_FOUND",
+  FORBIDDEN: "FORBIDDEN",
+  CONFLICT: "CONFLICT",
+  VALIDATION: "BAD_REQUEST",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+};
+
+/** Postgres/Prisma codes meaning "the database is not reachable right now" → 503, never a stack. */
+const UNAVAILABLE_CODES = new Set([
+  "P1001", // can't reach database server
+  "P1002", // timed out
+  "P1017", // server closed the connection
+  "P2024", // timed out fetching a connection from the pool
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+]);
+
+function isUnavailable(e: unknown, depth = 0): boolean {
+  if (depth > 4 || typeof e !== "object" || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
+  const msg = (e as { message?: unknown }).message;
+  if (typeof msg === "string" && /DatabaseNotReachable|Connection terminated|connect ECONNREFUSED/i.test(msg))
+    return true;
+  return isUnavailable((e as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * A ServiceError, also when it comes from another copy of @steward/services (bundlers, test module
+ * registries): matched by class, or by an Error carrying one of the known service codes.
+ */
+export function isServiceError(e: unknown): e is ServiceError {
+  if (e instanceof ServiceError) return true;
+  const code = e instanceof Error ? (e as unknown as { code?: unknown }).code : undefined;
+  return typeof code === "string" && Object.hasOwn(SERVICE_ERROR_CODES, code);
+}
+
+function isZodError(e: unknown): e is z.ZodError {
+  return (
+    e instanceof z.ZodError ||
+    (e instanceof Error && e.name === "ZodError" && Array.isArray((e as { issues?: unknown }).issues))
+  );
+}
+
+/**
+ * Turn whatever a procedure threw (already wrapped by tRPC as a TRPCError whose `cause` is the original)
+ * into the TRPCError the client should see, or null to keep it as is.
+ */
+export function mapError(error: TRPCError): TRPCError | null {
+  const cause = error.cause;
+  if (isServiceError(cause)) {
+    return new TRPCError({ code: SERVICE_ERROR_CODES[cause.code], message: cause.message, cause });
+  }
+  if (isZodError(cause) && error.code !== "BAD_REQUEST") {
+    return new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
+  }
+  if (error.code === "INTERNAL_SERVER_ERROR" && isUnavailable(cause)) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Service temporarily unavailable", cause });
+  }
+  return null;
+}
+
+/** Details safe to send to the client for a mapped error. */
+export function clientErrorData(error: TRPCError) {
+  const cause = error.cause;
+  return {
+    zodError: isZodError(cause) ? z.flattenError(cause) : null,
+    details: isServiceError(cause) ? (cause.details ?? null) : null,
+  };
+}

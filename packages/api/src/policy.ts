@@ -1,0 +1,93 @@
+import type { Permission } from "@steward/domain";
+
+/** Ids the matrix test hands to `sample` (a tenant and rows inside it; fresh rows for mutations). */
+export interface SampleIds {
+  tenantId: string;
+  assetId: string;
+  monitorId: string;
+  incidentId: string;
+  membershipId: string;
+  /** A short unique string for names that must not collide. */
+  unique: string;
+}
+
+export interface PolicyEntry {
+  kind: "public" | "authed" | "tenant";
+  /** For tenant procedures: the permission required in the tenant. */
+  permission?: Permission;
+  /** A valid input for the procedure. */
+  sample: (ids: SampleIds) => unknown;
+  /** What an allowed call answers when it is not a success (the sample is refused by the verb on purpose). */
+  allowedOutcome?: "BAD_REQUEST" | "CONFLICT";
+}
+
+/**
+ * Every procedure of appRouter and who may call it. The authorisation matrix test fails when a procedure
+ * has no entry here, or when its behaviour (for every persona × own / foreign / random tenant) differs.
+ */
+export const POLICY = {
+  "me.get": { kind: "authed", sample: () => undefined },
+  "me.changePassword": {
+    kind: "authed",
+    // Wrong current password on purpose: the call reaches the verb (BAD_REQUEST) without logging anyone out.
+    sample: () => ({ currentPassword: "not-the-password", newPassword: "Another-password-1" }),
+    allowedOutcome: "BAD_REQUEST",
+  },
+  "tenant.list": { kind: "authed", sample: () => undefined },
+  "tenant.overview": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "asset.list": { kind: "tenant", permission: "asset:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "monitor.list": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "monitor.get": {
+    kind: "tenant",
+    permission: "monitor:read",
+    sample: (i) => ({ tenantId: i.tenantId, monitorId: i.monitorId }),
+  },
+  "monitor.create": {
+    kind: "tenant",
+    permission: "monitor:write",
+    sample: (i) => ({
+      tenantId: i.tenantId,
+      name: `matrix ${i.unique}`,
+      config: { url: "http://127.0.0.1:4100/healthy" },
+      intervalSeconds: 30,
+    }),
+  },
+  "monitor.setPaused": {
+    kind: "tenant",
+    permission: "monitor:write",
+    sample: (i) => ({ tenantId: i.tenantId, monitorId: i.monitorId, paused: true }),
+  },
+  "incident.list": { kind: "tenant", permission: "incident:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "incident.get": {
+    kind: "tenant",
+    permission: "incident:read",
+    sample: (i) => ({ tenantId: i.tenantId, incidentId: i.incidentId }),
+  },
+  "incident.acknowledge": {
+    kind: "tenant",
+    permission: "incident:write",
+    sample: (i) => ({ tenantId: i.tenantId, incidentId: i.incidentId }),
+  },
+  "incident.resolve": {
+    kind: "tenant",
+    permission: "incident:write",
+    sample: (i) => ({ tenantId: i.tenantId, incidentId: i.incidentId }),
+  },
+  "incident.addNote": {
+    kind: "tenant",
+    permission: "incident:write",
+    sample: (i) => ({ tenantId: i.tenantId, incidentId: i.incidentId, body: "matrix note" }),
+  },
+  "member.list": { kind: "tenant", permission: "member:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "member.updateRole": {
+    kind: "tenant",
+    permission: "member:write",
+    sample: (i) => ({ tenantId: i.tenantId, membershipId: i.membershipId, role: "CLIENT_ADMIN" }),
+  },
+  "member.remove": {
+    kind: "tenant",
+    permission: "member:write",
+    sample: (i) => ({ tenantId: i.tenantId, membershipId: i.membershipId }),
+  },
+  "audit.list": { kind: "tenant", permission: "audit:read", sample: (i) => ({ tenantId: i.tenantId }) },
+} satisfies Record<string, PolicyEntry>;

@@ -1,0 +1,23 @@
+import { assetRouter } from "./routers/asset.ts";
+import { auditRouter } from "./routers/audit.ts";
+import { incidentRouter } from "./routers/incident.ts";
+import { meRouter } from "./routers/me.ts";
+import { memberRouter } from "./routers/member.ts";
+import { monitorRouter } from "./routers/monitor.ts";
+import { tenantRouter } from "./routers/tenant.ts";
+import { createCallerFactory, router } from "./trpc.ts";
+
+export const appRouter = router({
+  me: meRouter,
+  tenant: tenantRouter,
+  asset: assetRouter,
+  monitor: monitorRouter,
+  incident: incidentRouter,
+  member: memberRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller: `createCaller(await createContext({...})).incident.list({ tenantId })`. */
+export const createCaller = createCallerFactory(appRouter);
