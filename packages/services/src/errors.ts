@@ -1,7 +1,10 @@
 /** Errors a service verb may throw. Mapped to tRPC / HTTP codes in one place (packages/api/src/errors.ts). */
 export abstract class ServiceError extends Error {
   abstract readonly code: "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "VALIDATION" | "RATE_LIMITED" | "UNAUTHENTICATED";
-  constructor(message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
     this.name = new.target.name;
   }
