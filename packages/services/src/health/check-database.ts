@@ -7,7 +7,11 @@ export async function checkDatabase(timeoutMs = 2000): Promise<boolean> {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([withSystem(async (tx) => (await tx.$queryRaw`select 1 as ok`, true)), timeout]);
+    const ping = withSystem(async (tx) => {
+      await tx.$queryRaw`select 1 as ok`;
+      return true;
+    });
+    return await Promise.race([ping, timeout]);
   } catch {
     return false;
   } finally {
