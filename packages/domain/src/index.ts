@@ -1,6 +1,5 @@
 export * from "./access.ts";
 export * from "./incident-state.ts";
-export * from "./monitor-config.ts";
 export * from "./monitor-state.ts";
 export * from "./permissions.ts";
 export * from "./roles.ts";

@@ -1,4 +1,4 @@
-import { HttpMonitorConfig, MONITOR_MAX_INTERVAL_SECONDS, MONITOR_MIN_INTERVAL_SECONDS } from "@steward/domain";
+import { HttpProbeConfig } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -7,6 +7,16 @@ import { ConflictError, NotFoundError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
 import { withTenant } from "../with-tenant.ts";
 import { monitorSummarySelect } from "./list-monitors.ts";
+
+export const MONITOR_MIN_INTERVAL_SECONDS = 10;
+export const MONITOR_MAX_INTERVAL_SECONDS = 24 * 60 * 60;
+
+/**
+ * `config` of an HTTP monitor: the probe's own schema (@steward/probes), so what the service stores is
+ * exactly what the worker accepts. {url, method GET|HEAD (default GET), expectedStatus?: absent means any
+ * 200–399}.
+ */
+export const HttpMonitorConfig = HttpProbeConfig;
 
 export const CreateMonitorInput = z.object({
   name: z.string().trim().min(1).max(120),

@@ -1,5 +1,6 @@
 import { withSystem } from "@steward/db";
 import { computeUptime } from "@steward/domain";
+import { HttpProbeConfig } from "@steward/probes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { getTenantOverview } from "../tenant/get-tenant-overview.ts";
@@ -38,7 +39,9 @@ describe("createMonitor", () => {
     expect(m).toMatchObject({ name: "api health", kind: "HTTP", state: "UNKNOWN", asset: { id: w.tenants.A.assetId } });
     const row = await withSystem((tx) => tx.monitor.findUniqueOrThrow({ where: { id: m.id } }));
     expect(row.config).toMatchObject({ url: "http://127.0.0.1:4100/healthy", method: "GET" });
-    expect((row.config as { expectedStatus: number[] }).expectedStatus).toHaveLength(200);
+    // No expectedStatus stored: the probe then accepts any 200–399 (its documented default).
+    expect((row.config as { expectedStatus?: number[] }).expectedStatus).toBeUndefined();
+    expect(HttpProbeConfig.safeParse(row.config).success).toBe(true);
     expect(row.tenantId).toBe(w.tenants.A.id);
     expect((await auditRows({ tenantId: w.tenants.A.id, action: "monitor.create" }))[0]).toMatchObject({
       targetId: m.id,
