@@ -28,6 +28,7 @@ const config: NextConfig = {
     return [
       { source: "/_next/:path*", headers: staticSecurityHeaders() },
       { source: "/favicon.ico", headers: staticSecurityHeaders() },
+      { source: "/icon.svg", headers: staticSecurityHeaders() },
     ];
   },
 };
