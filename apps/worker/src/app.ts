@@ -174,13 +174,18 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       for (const c of connections) c.disconnect();
     },
     async ready() {
-      const [redis, db] = await Promise.all([
+      // The worker connection queues commands while Redis is away (maxRetriesPerRequest: null): bound the wait.
+      let timer: NodeJS.Timeout | undefined;
+      const redisPing = Promise.race([
         queueConn
           .ping()
           .then((r) => r === "PONG")
           .catch(() => false),
-        pingProbeStore(),
-      ]);
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), 2_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      const [redis, db] = await Promise.all([redisPing, pingProbeStore(2_000)]);
       const running = workers.length > 0 && workers.every((w) => w.isRunning());
       return { ok: redis && db && running, checks: { redis, db, workers: running } };
     },
