@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   createQueue,
   createRedisConnection,
@@ -54,6 +55,8 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
   const { log } = opts;
   const prefix = opts.prefix ?? redisPrefix();
   const abort = new AbortController();
+  // Every in-flight probe listens on this one signal (concurrency can be in the hundreds).
+  setMaxListeners(0, abort.signal);
   const connections: Redis[] = [];
   const conn = (name: string) => {
     const c = createRedisConnection("worker", { name: `steward-worker-${name}` });

@@ -57,15 +57,24 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
     const start = performance.now();
     const elapsed = () => Math.max(0, Math.round(performance.now() - start));
     const url = new URL(config.url);
-    const timeout = AbortSignal.timeout(ctx.timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, timeout]);
-
     // Literal IP hosts skip DNS, so the socket-level lookup guard never sees them: check here.
     const host = url.hostname.replace(/^\[|\]$/g, "");
     if (/^[\d.]+$/.test(host) || host.includes(":")) {
       const reason = ctx.ssrf.check(host);
       if (reason) return { ok: false, latencyMs: elapsed(), error: `blocked by SSRF policy: ${host} (${reason})` };
     }
+
+    // One controller + one timer (cheaper than AbortSignal.any/timeout on the hot path).
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+    }, ctx.timeoutMs);
+    const onAbort = () => ac.abort();
+    if (ctx.signal.aborted) ac.abort();
+    else ctx.signal.addEventListener("abort", onAbort, { once: true });
+    const signal = ac.signal;
 
     // One connection per probe (no keep-alive pool): each probe measures a full connect.
     const client = new Client(url.origin, {
@@ -102,7 +111,7 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
     } catch (err) {
       const latencyMs = elapsed();
       if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
-      if (timeout.aborted || err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
+      if (timedOut || err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
         return { ok: false, latencyMs, error: `timeout after ${ctx.timeoutMs} ms` };
       }
       if (err instanceof errors.ConnectTimeoutError) return { ok: false, latencyMs, error: "connect timeout" };
@@ -112,6 +121,8 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
       }
       return { ok: false, latencyMs, error: describeTargetError(err) };
     } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", onAbort);
       client.destroy().catch(() => {});
     }
   },
