@@ -20,12 +20,10 @@ beforeAll(async () => {
         ($1, 'PROVIDER', 'P', $4, null), ($2, 'CLIENT', 'A', $5, $1), ($3, 'CLIENT', 'B', $6, $1)`,
       [P, A, B, `p-${P}`, `a-${A}`, `b-${B}`],
     );
-    await c.query(`insert into assets (id, tenant_id, name, kind) values ($1, $2, 'a', 'HOST'), ($3, $4, 'b', 'HOST')`, [
-      assetA,
-      A,
-      assetB,
-      B,
-    ]);
+    await c.query(
+      `insert into assets (id, tenant_id, name, kind) values ($1, $2, 'a', 'HOST'), ($3, $4, 'b', 'HOST')`,
+      [assetA, A, assetB, B],
+    );
     await c.query(
       `insert into monitors (id, tenant_id, name, kind, config, interval_seconds) values
         ($1, $2, 'm', 'HTTP', '{}', 30), ($3, $4, 'm', 'HTTP', '{}', 30)`,
@@ -51,13 +49,16 @@ describe("tenant-bound foreign keys", () => {
       ),
     ).toBe("23503");
     expect(
-      await refused(`insert into state_intervals (tenant_id, monitor_id, state, started_at) values ($1, $2, 'UP', now())`, [
+      await refused(
+        `insert into state_intervals (tenant_id, monitor_id, state, started_at) values ($1, $2, 'UP', now())`,
+        [A, monitorB],
+      ),
+    ).toBe("23503");
+    expect(
+      await refused(`insert into incidents (tenant_id, number, title, monitor_id) values ($1, 7, 't', $2)`, [
         A,
         monitorB,
       ]),
-    ).toBe("23503");
-    expect(
-      await refused(`insert into incidents (tenant_id, number, title, monitor_id) values ($1, 7, 't', $2)`, [A, monitorB]),
     ).toBe("23503");
     expect(
       await refused(
