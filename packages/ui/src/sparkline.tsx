@@ -27,6 +27,28 @@ export function Sparkline({
 }: SparklineProps) {
   const values = points.map((p) => (typeof p.value === "number" && Number.isFinite(p.value) ? p.value : null));
   const defined = values.filter((v): v is number => v !== null);
+  if (defined.length === 1) {
+    return (
+      <svg
+        role="img"
+        aria-label={`${label}: ${Math.round(defined[0]!)} ms`}
+        width={width}
+        height={height}
+        className={className}
+        {...props}
+      >
+        <line
+          x1={2}
+          x2={width - 2}
+          y1={height / 2}
+          y2={height / 2}
+          stroke={stroke}
+          strokeWidth={1.5}
+          strokeLinecap="round"
+        />
+      </svg>
+    );
+  }
   if (defined.length < 2) {
     return (
       <svg

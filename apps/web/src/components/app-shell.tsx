@@ -68,8 +68,11 @@ function TenantSwitcher({ user, current }: { user: ShellUser; current: ShellUser
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="outline" className="w-full justify-between" aria-label="Switch tenant">
-          <span className="truncate">{current ? current.name : "Choose a tenant"}</span>
+        <Button variant="outline" className="w-full justify-between">
+          <span className="truncate">
+            <span className="sr-only">Switch tenant: </span>
+            {current ? current.name : "Choose a tenant"}
+          </span>
           <ChevronsUpDown aria-hidden="true" className="opacity-60" />
         </Button>
       </DropdownMenuTrigger>
@@ -102,8 +105,12 @@ function UserMenu({ user }: { user: ShellUser }) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="ghost" className="gap-2 px-2" aria-label="Account menu">
-          <span className="flex size-7 items-center justify-center rounded-full bg-secondary text-xs font-semibold uppercase">
+        <Button variant="ghost" className="gap-2 px-2">
+          <span className="sr-only">Account menu: </span>
+          <span
+            aria-hidden="true"
+            className="flex size-7 items-center justify-center rounded-full bg-secondary text-xs font-semibold uppercase"
+          >
             {user.name.slice(0, 1) || user.email.slice(0, 1)}
           </span>
           <span className="hidden max-w-40 truncate text-sm sm:inline">{user.name || user.email}</span>
@@ -177,25 +184,37 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col gap-4 border-r border-border bg-sidebar p-3 md:flex">
-        <div className="px-1 py-1.5">
-          <Logo />
-        </div>
-        <TenantSwitcher user={user} current={current} />
-        <nav aria-label="Main" className="flex flex-col gap-0.5">
-          {navLinks(false)}
-        </nav>
-        <div className="mt-auto px-2 text-xs text-muted-foreground">
-          <UserRound aria-hidden="true" className="mr-1 inline size-3.5" />
-          {user.roleLabel}
-        </div>
-      </aside>
+      <div className="hidden w-60 shrink-0 border-r border-border bg-sidebar md:block">
+        <aside className="sticky top-0 flex h-dvh flex-col gap-4 p-3">
+          <div className="px-1 py-1.5">
+            <Logo />
+          </div>
+          <TenantSwitcher user={user} current={current} />
+          <nav aria-label="Main" className="flex flex-col gap-0.5">
+            {navLinks(false)}
+          </nav>
+          <div className="mt-auto px-2 text-xs text-muted-foreground">
+            <UserRound aria-hidden="true" className="mr-1 inline size-3.5" />
+            {user.roleLabel}
+          </div>
+        </aside>
+      </div>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur">
           <div className="md:hidden">
             <Logo />
           </div>
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex items-center gap-3">
+            <span
+              className="hidden items-center gap-1.5 text-xs text-muted-foreground sm:flex"
+              title="Status data refreshes automatically every 10 seconds"
+            >
+              <span aria-hidden="true" className="relative flex size-2">
+                <span className="absolute inline-flex size-full animate-ping rounded-full bg-status-up opacity-60 motion-reduce:hidden" />
+                <span className="relative inline-flex size-2 rounded-full bg-status-up" />
+              </span>
+              Live
+            </span>
             <div className="w-44 md:hidden">
               {user.isProviderStaff ? <TenantSwitcher user={user} current={current} /> : null}
             </div>

@@ -9,7 +9,7 @@ export function CountBadges({ counts, compact = false }: { counts: StateCounts; 
     <div className="flex flex-wrap gap-1.5">
       {order.map((s) => {
         const n = counts[s] ?? 0;
-        if (n === 0 && (s === "MAINTENANCE" || (compact && s !== "UP"))) return null;
+        if (n === 0 && (s === "MAINTENANCE" || s === "UNKNOWN" || (compact && s !== "UP"))) return null;
         return <StatusBadge key={s} status={s} label={`${n} ${s === "UP" ? "up" : s.toLowerCase()}`} />;
       })}
     </div>

@@ -2,7 +2,7 @@
 import { Tooltip, TooltipContent, TooltipTrigger } from "@steward/ui";
 import { formatDistanceToNowStrict } from "date-fns";
 import { useEffect, useState } from "react";
-import { formatInZone, zoneAbbr } from "~/lib/time.ts";
+import { formatDuration, formatInZone, zoneAbbr } from "~/lib/time.ts";
 import { useDisplayZone } from "./time-zone-pref.tsx";
 
 /** A relative time ("3 min ago") with the exact time in the given zone on hover/focus. */
@@ -59,4 +59,16 @@ export function ExactTime({
       {formatInZone(date, timeZone, format)} <span className="text-muted-foreground">{zoneAbbr(date, timeZone)}</span>
     </time>
   );
+}
+
+/** Elapsed time from `from` to `to` (or now, ticking). Server and client may differ by seconds. */
+export function Duration({ from, to }: { from: Date | string; to?: Date | string | null }) {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    if (to) return;
+    const id = setInterval(() => setTick((n) => n + 1), 15_000);
+    return () => clearInterval(id);
+  }, [to]);
+  const end = to ? new Date(to).getTime() : Date.now();
+  return <span suppressHydrationWarning>{formatDuration(end - new Date(from).getTime())}</span>;
 }

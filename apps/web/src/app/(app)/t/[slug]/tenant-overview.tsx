@@ -115,14 +115,13 @@ export function TenantOverview() {
           <CardContent>
             <ul className="divide-y divide-border" aria-label="Open incidents">
               {data.openIncidents.map((i) => (
-                <li key={i.id} className="flex flex-wrap items-center gap-3 py-2.5">
-                  <IncidentStatusBadge status={i.status} />
-                  <Link
-                    href={`${base}/incidents/${i.id}`}
-                    className="min-w-0 flex-1 truncate font-medium hover:underline"
-                  >
-                    #{i.number} {i.title}
-                  </Link>
+                <li key={i.id} className="flex flex-col gap-1 py-2.5 sm:flex-row sm:items-center sm:gap-3">
+                  <div className="flex min-w-0 flex-1 items-center gap-3">
+                    <IncidentStatusBadge status={i.status} />
+                    <Link href={`${base}/incidents/${i.id}`} className="min-w-0 truncate font-medium hover:underline">
+                      #{i.number} {i.title}
+                    </Link>
+                  </div>
                   <span className="text-sm text-muted-foreground">
                     opened <RelativeTime value={i.openedAt} timeZone={zone} />
                   </span>
@@ -156,10 +155,10 @@ export function TenantOverview() {
               <TableHeader>
                 <TableRow className="hover:bg-transparent">
                   <TableHead className="pl-5">Monitor</TableHead>
-                  <TableHead>Asset</TableHead>
+                  <TableHead className="hidden md:table-cell">Asset</TableHead>
                   <TableHead>Status</TableHead>
                   <TableHead className="text-right">Latency</TableHead>
-                  <TableHead>Last 24 h</TableHead>
+                  <TableHead className="hidden lg:table-cell">Last 24 h</TableHead>
                   <TableHead className="pr-5 text-right">30-day uptime</TableHead>
                 </TableRow>
               </TableHeader>
@@ -172,7 +171,9 @@ export function TenantOverview() {
                       </Link>
                       <div className="text-xs text-muted-foreground">{m.kind}</div>
                     </TableCell>
-                    <TableCell className="text-muted-foreground">{m.asset ? m.asset.name : "—"}</TableCell>
+                    <TableCell className="hidden text-muted-foreground md:table-cell">
+                      {m.asset ? m.asset.name : "—"}
+                    </TableCell>
                     <TableCell>
                       <div className="flex flex-col items-start gap-0.5">
                         {m.paused ? <Badge variant="outline">Paused</Badge> : <StatusBadge status={m.state} />}
@@ -184,7 +185,7 @@ export function TenantOverview() {
                     <TableCell className="text-right tabular-nums">
                       {m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—"}
                     </TableCell>
-                    <TableCell>
+                    <TableCell className="hidden lg:table-cell">
                       <Sparkline
                         points={m.sparkline24h.map((p) => ({ t: p.t, value: p.avg }))}
                         label={`${m.name} latency, last 24 hours`}

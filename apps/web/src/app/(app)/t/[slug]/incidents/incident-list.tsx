@@ -14,15 +14,13 @@ import {
 import { useSuspenseQuery } from "@tanstack/react-query";
 import { Siren } from "lucide-react";
 import Link from "next/link";
-import { type IncidentStatus, IncidentStatusBadge } from "~/components/incident-status.tsx";
-
-type Filter = IncidentStatus | "OPEN";
-
+import { IncidentStatusBadge } from "~/components/incident-status.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useTenant } from "~/components/tenant-context.tsx";
-import { RelativeTime } from "~/components/time.tsx";
+import { Duration, RelativeTime } from "~/components/time.tsx";
 import { useDisplayZone } from "~/components/time-zone-pref.tsx";
-import { formatDuration, zoneAbbr } from "~/lib/time.ts";
+import type { IncidentFilter as Filter } from "~/lib/incident-filter.ts";
+import { zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
 const FILTERS: { value: Filter | undefined; label: string }[] = [
@@ -32,11 +30,6 @@ const FILTERS: { value: Filter | undefined; label: string }[] = [
   { value: "ACKNOWLEDGED", label: "Acknowledged" },
   { value: "RESOLVED", label: "Resolved" },
 ];
-
-export function parseStatusFilter(v: string | string[] | undefined): Filter | undefined {
-  const s = Array.isArray(v) ? v[0] : v;
-  return s === "OPEN" || s === "TRIGGERED" || s === "ACKNOWLEDGED" || s === "RESOLVED" ? s : undefined;
-}
 
 export function IncidentList({ status }: { status: Filter | undefined }) {
   const tenant = useTenant();
@@ -118,9 +111,7 @@ export function IncidentList({ status }: { status: Filter | undefined }) {
                       <RelativeTime value={i.openedAt} timeZone={zone} />
                     </TableCell>
                     <TableCell className="pr-5 text-right tabular-nums">
-                      {formatDuration(
-                        (i.resolvedAt ? new Date(i.resolvedAt).getTime() : Date.now()) - new Date(i.openedAt).getTime(),
-                      )}
+                      <Duration from={i.openedAt} to={i.resolvedAt} />
                     </TableCell>
                   </TableRow>
                 ))}

@@ -18,9 +18,8 @@ import { toast } from "sonner";
 import { IncidentStatusBadge } from "~/components/incident-status.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
-import { ExactTime, RelativeTime } from "~/components/time.tsx";
+import { Duration, ExactTime, RelativeTime } from "~/components/time.tsx";
 import { useDisplayZone } from "~/components/time-zone-pref.tsx";
-import { formatDuration } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
 const EVENT_ICON: Record<string, typeof Siren> = {
@@ -83,7 +82,6 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
   );
 
   const events = [...incident.events].sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
-  const end = incident.resolvedAt ? new Date(incident.resolvedAt).getTime() : Date.now();
   const busy = acknowledge.isPending || resolve.isPending;
   const allowed = new Set<string>(canWrite ? incident.allowedActions : []);
 
@@ -106,7 +104,7 @@ export function IncidentDetail({ incidentId }: { incidentId: string }) {
             </span>
             <span>
               {incident.resolvedAt ? "lasted" : "open for"}{" "}
-              {formatDuration(end - new Date(incident.openedAt).getTime())}
+              <Duration from={incident.openedAt} to={incident.resolvedAt} />
             </span>
             {incident.monitor ? (
               <Link href={`/t/${tenant.slug}/monitors/${incident.monitor.id}`} className="text-primary hover:underline">

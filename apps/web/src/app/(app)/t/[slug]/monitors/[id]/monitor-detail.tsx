@@ -80,13 +80,14 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
   });
   const [asTable, setAsTable] = useState(false);
   const m = data.monitor;
-  const now = Date.now();
-  const from = now - 7 * 24 * 3600_000;
+  // "now" as of the server's answer: the same in the server render and the browser (no hydration drift).
+  const now = new Date(data.window.now).getTime();
+  const from = new Date(data.window.from7d).getTime();
   const intervals = [...data.intervals7d].sort(
     (a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime(),
   );
   const days = dailyUptime(intervals, tenant.timezone, 7, now);
-  const tz = `${zone} (${zoneAbbr(new Date(), zone)})`;
+  const tz = `${zone} (${zoneAbbr(new Date(now), zone)})`;
 
   return (
     <>
