@@ -16,7 +16,12 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const params = await searchParams;
   const callbackUrl = safeCallback(params.callbackUrl);
   if (await getOptionalMe()) redirect(callbackUrl as never);
-  const expired = params.reason === "expired";
+  const notice =
+    params.reason === "expired"
+      ? "Your session has ended. Please sign in again."
+      : params.reason === "password-changed"
+        ? "Your password was changed and every session was signed out. Sign in with the new password."
+        : null;
   return (
     <main id="main" className="flex min-h-dvh items-center justify-center bg-muted/40 px-4 py-12">
       <div className="w-full max-w-sm space-y-6">
@@ -34,7 +39,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
           <CardContent>
             <LoginForm
               callbackUrl={callbackUrl}
-              notice={expired ? "Your session has ended. Please sign in again." : null}
+              notice={notice}
             />
           </CardContent>
         </Card>
