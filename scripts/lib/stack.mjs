@@ -2,7 +2,7 @@
 // graceful shutdown. Used by scripts/start.mjs and scripts/stack.mjs (Playwright's webServer).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import {
@@ -124,46 +124,27 @@ export async function buildWeb(pnpm, env, { force = false } = {}) {
 
 const COLORS = { demo: "35", worker: "33", web: "36" };
 
-/** Every live descendant pid of `pid` (Linux /proc), deepest last. */
-function descendants(pid) {
-  const children = new Map();
-  let entries = [];
+/**
+ * Each child runs in its own process group (detached), so a terminal's Ctrl+C reaches only us and every
+ * process gets exactly one SIGTERM: we signal pnpm, which forwards it to the command. Whatever is left of the
+ * group after that (or after the grace period) is killed by group id.
+ */
+function killGroup(child, sig) {
+  if (!child.pid) return;
   try {
-    entries = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  } catch {
-    return [];
-  }
-  for (const d of entries) {
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(d));
-    } catch {}
-  }
-  const out = [];
-  const walk = (p) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
+    process.kill(-child.pid, sig);
+  } catch {}
 }
 
-function signalTree(child, sig) {
-  if (!child.pid) return;
-  const pids = [child.pid, ...descendants(child.pid)];
-  for (const p of pids) {
-    try {
-      process.kill(p, sig);
-    } catch {}
-  }
-}
+const groups = new Set();
+// Last resort when we exit without stop() (e.g. an uncaught error): do not leave the stack running.
+process.on("exit", () => {
+  for (const child of groups) killGroup(child, "SIGTERM");
+});
 
 function startChild(name, cmd, args, env) {
-  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  groups.add(child);
   const prefix = color(COLORS[name] ?? "0", `${name.padEnd(6)} |`);
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix} ${line}\n`));
@@ -171,6 +152,8 @@ function startChild(name, cmd, args, env) {
   const proc = { name, child, exited: false, code: null };
   proc.done = new Promise((resolve) => {
     child.on("exit", (code, signal) => {
+      groups.delete(child);
+      killGroup(child, "SIGKILL"); // leftovers of a process that has exited (e.g. a tool's helper process)
       proc.exited = true;
       proc.code = code ?? signal;
       resolve(proc);
@@ -204,13 +187,13 @@ export async function startStack(pnpm, env) {
     const alive = procs.filter((p) => !p.exited).reverse();
     if (!alive.length) return;
     log(`stopping ${alive.map((p) => p.name).join(", ")} …`);
-    for (const p of alive) signalTree(p.child, "SIGTERM");
+    for (const p of alive) p.child.kill("SIGTERM");
     const timeout = sleep(15_000).then(() => "timeout");
     const result = await Promise.race([Promise.all(alive.map((p) => p.done)), timeout]);
     if (result === "timeout") {
       for (const p of alive.filter((q) => !q.exited)) {
         warn(`${p.name} did not stop within 15 s; killing it`);
-        signalTree(p.child, "SIGKILL");
+        killGroup(p.child, "SIGKILL");
       }
     }
   };

@@ -159,7 +159,7 @@ export async function waitForHttp(url, { timeoutMs = 60_000, intervalMs = 250, a
       last = `HTTP ${res.status}`;
       await res.body?.cancel();
     } catch (err) {
-      last = err.cause?.code ?? err.message;
+      last = err.cause?.code ?? err.cause?.message ?? err.message;
     }
     await sleep(intervalMs);
   }
@@ -261,10 +261,11 @@ export function main(fn) {
     if (signalled) return;
     signalled = true;
     log(`${sig} received, shutting down…`);
-    runCleanups().finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+    runCleanups().finally(() => process.exit(128 + (signalNumber(sig) ?? 1)));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
   fn()
     .then(async (code) => {
       await runCleanups();
