@@ -37,10 +37,7 @@ export default async function LoginPage({ searchParams }: PageProps<"/login">) {
             <CardDescription>Use your work e-mail and password.</CardDescription>
           </CardHeader>
           <CardContent>
-            <LoginForm
-              callbackUrl={callbackUrl}
-              notice={notice}
-            />
+            <LoginForm callbackUrl={callbackUrl} notice={notice} />
           </CardContent>
         </Card>
       </div>

@@ -157,7 +157,7 @@ export function TenantOverview() {
                   <TableHead className="pl-5">Monitor</TableHead>
                   <TableHead className="hidden md:table-cell">Asset</TableHead>
                   <TableHead>Status</TableHead>
-                  <TableHead className="text-right">Latency</TableHead>
+                  <TableHead className="hidden text-right sm:table-cell">Latency</TableHead>
                   <TableHead className="hidden lg:table-cell">Last 24 h</TableHead>
                   <TableHead className="pr-5 text-right">30-day uptime</TableHead>
                 </TableRow>
@@ -182,7 +182,7 @@ export function TenantOverview() {
                         </span>
                       </div>
                     </TableCell>
-                    <TableCell className="text-right tabular-nums">
+                    <TableCell className="hidden text-right tabular-nums sm:table-cell">
                       {m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—"}
                     </TableCell>
                     <TableCell className="hidden lg:table-cell">
