@@ -41,6 +41,16 @@ test.describe("authentication", () => {
     await expect(page).toHaveURL(/\/login/);
   });
 
+  test("the session cookie is HttpOnly and SameSite=Lax, and carries no user data", async ({ page, context }) => {
+    await loginAs(page, USERS.acmeAdmin);
+    const cookie = (await context.cookies()).find((c) => /steward\.session$/.test(c.name));
+    expect(cookie, "session cookie").toBeTruthy();
+    expect(cookie!.httpOnly).toBe(true);
+    expect(cookie!.sameSite).toBe("Lax");
+    const session = await (await page.request.get("/api/auth/session")).json();
+    expect(JSON.stringify(session)).not.toContain("admin@acme.test");
+  });
+
   test("cross-site tRPC mutations are refused", async ({ page }) => {
     await loginAs(page, USERS.engineer);
     const res = await page.request.post("/api/trpc/incident.acknowledge", {
