@@ -1,3 +1,6 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 
@@ -12,6 +15,10 @@ export const USERS = {
   globexAdmin: "admin@globex.test",
   initechAdmin: "admin@initech.test",
 } as const;
+
+/** Screenshots for people to look at (light and dark), under apps/web/test-results/screens. */
+export const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
+mkdirSync(SCREENS, { recursive: true });
 
 export const DEMO_ESTATE_URL = process.env.DEMO_ESTATE_URL ?? "http://127.0.0.1:4100";
 

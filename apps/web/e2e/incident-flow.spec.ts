@@ -1,4 +1,5 @@
-import { DEMO_ESTATE_URL, expect, loginAs, setTarget, test, USERS } from "./fixtures.ts";
+import path from "node:path";
+import { DEMO_ESTATE_URL, expect, loginAs, SCREENS, setTarget, test, USERS } from "./fixtures.ts";
 
 /**
  * The walking skeleton end to end: a monitor against the demo estate goes down → an incident opens →
@@ -31,6 +32,8 @@ test("monitor goes down → incident → acknowledge → recovery resolves it", 
   await incidentRow.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/t\/acme\/incidents\/[0-9a-f-]{36}$/);
   const incidentUrl = page.url();
+  await expect(page.getByRole("button", { name: "Acknowledge" })).toBeVisible();
+  await page.screenshot({ path: path.join(SCREENS, "incident-triggered-engineer.png"), fullPage: true });
 
   // A client viewer of acme sees the incident but no acknowledge / resolve buttons.
   const viewerContext = await browser.newContext();

@@ -1,11 +1,8 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, loginAs, test, USERS } from "./fixtures.ts";
+import { expect, expectAccessible, loginAs, SCREENS, test, USERS } from "./fixtures.ts";
 
-const shots = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../test-results/screens");
-mkdirSync(shots, { recursive: true });
+const shots = SCREENS;
 
 async function shoot(page: Page, name: string) {
   for (const scheme of ["light", "dark"] as const) {
