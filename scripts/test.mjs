@@ -135,6 +135,7 @@ async function testMain() {
   try {
     await step("setup: pnpm", async () => {
       pnpm = await ensurePnpm();
+      env.PATH = process.env.PATH; // ensurePnpm may have put .tools/ first: children (turbo) need it
     });
     await step("setup: install dependencies", () => installDependencies(pnpm));
     ensureDir(RESULTS_DIR);
