@@ -140,9 +140,8 @@ async function testMain() {
     await step("setup: install dependencies", () => installDependencies(pnpm));
     ensureDir(RESULTS_DIR);
     // Needs `pg` (installed above).
-    const { databaseEnv, generatePrismaClient, migrateDatabase, recreateDatabase, seedOnce } = await import(
-      "./lib/db.mjs"
-    );
+    const { databaseEnv, generatePrismaClient, dropDatabase, migrateDatabase, recreateDatabase, seedOnce } =
+      await import("./lib/db.mjs");
 
     if (needServices) {
       await step("setup: PostgreSQL and Redis", async () => {
@@ -177,18 +176,22 @@ async function testMain() {
     if (steps.has("build") || steps.has("e2e")) {
       const { stackEnv } = await import("./lib/stack.mjs");
       const demoPort = await freePort();
+      const runId = randomBytes(4).toString("hex"); // concurrent runs on one server do not collide
       e2eEnv = await stackEnv(
         {
           ...env,
-          ...(await databaseEnv(withDb(env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/x", "steward_e2e"), {
-            ...env,
-            APP_DATABASE_URL: undefined,
-            SYSTEM_DATABASE_URL: undefined,
-          })),
+          ...(await databaseEnv(
+            withDb(env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/x", `steward_e2e_${runId}`),
+            {
+              ...env,
+              APP_DATABASE_URL: undefined,
+              SYSTEM_DATABASE_URL: undefined,
+            },
+          )),
           WEB_PORT: String(await freePort()),
           WORKER_HEALTH_PORT: String(await freePort()),
           DEMO_ESTATE_URL: `http://127.0.0.1:${demoPort}`,
-          REDIS_PREFIX: `steward-e2e-${randomBytes(4).toString("hex")}`,
+          REDIS_PREFIX: `steward-e2e-${runId}`,
           AUTH_URL: undefined,
         },
         { autoPorts: false },
@@ -210,6 +213,7 @@ async function testMain() {
         }
         log(`preparing ${e2eEnv.DATABASE_URL.replace(/:[^:@/]*@/, ":***@")} (fresh, migrated, seeded) …`);
         await recreateDatabase(e2eEnv.DATABASE_URL);
+        onCleanup(() => dropDatabase(e2eEnv.DATABASE_URL));
         await migrateDatabase(e2eEnv);
         await seedOnce(pnpm, e2eEnv, { force: true });
         onCleanup(() => cleanRedisPrefix(e2eEnv.REDIS_URL, e2eEnv.REDIS_PREFIX));

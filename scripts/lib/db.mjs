@@ -82,6 +82,14 @@ export async function recreateDatabase(adminUrl) {
   });
 }
 
+/** Drop a database (forcing connections off) if it exists. */
+export async function dropDatabase(adminUrl) {
+  const name = decodeURIComponent(new URL(adminUrl).pathname.slice(1));
+  await withClient(withDb(adminUrl, "postgres"), (c) =>
+    c.query(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`),
+  );
+}
+
 /** `prisma generate` for @steward/db. */
 export async function generatePrismaClient(pnpm, env) {
   log("generating the Prisma client …");
