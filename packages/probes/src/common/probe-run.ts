@@ -1,0 +1,183 @@
+import { isIP } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { ProbeContext, ProbeResult } from "../probe.ts";
+import { SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
+
+/** Local resource problems mean the probe could not run: report unknown. */
+const LOCAL_ERROR_CODES = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
+
+/** A failure of the target that the probe already described in words. */
+export class TargetError extends Error {
+  readonly code = "ETARGET";
+}
+
+/** The prober could not run (missing binary, local fault): `unknown`, never evidence about the target. */
+export class ProbeInfraError extends Error {
+  readonly code = "EPROBEINFRA";
+}
+
+export class ProbeTimeoutError extends Error {
+  readonly code = "EPROBETIMEOUT";
+}
+
+export interface ProbeRun {
+  /** Aborted at the deadline or when the worker stops; pass it to every awaitable step. */
+  readonly signal: AbortSignal;
+  elapsed(): number;
+  /** Register a cleanup (destroy a socket, kill a child); run on abort and at the end, once each. */
+  defer(fn: () => void): void;
+  /** Races a step against the deadline/abort (for APIs without an AbortSignal). */
+  race<T>(p: Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs one probe body with a single deadline timer + controller (same shape as the HTTP probe) and maps
+ * errors onto the ok / fail / unknown semantics of probe.ts:
+ *  - worker shutdown (ctx.signal) → unknown; deadline → fail "timeout after N ms";
+ *  - local resource exhaustion, ProbeInfraError → unknown; everything else → fail with a short message.
+ * Every deferred cleanup runs before the promise settles, so no socket or child outlives the probe.
+ */
+export async function runProbe(
+  ctx: ProbeContext,
+  body: (run: ProbeRun) => Promise<Omit<ProbeResult, "latencyMs"> & { latencyMs?: number }>,
+): Promise<ProbeResult> {
+  const start = performance.now();
+  const elapsed = () => Math.max(0, Math.round(performance.now() - start));
+  const ac = new AbortController();
+  let timedOut = false;
+  const cleanups: (() => void)[] = [];
+  const runCleanups = () => {
+    for (const fn of cleanups.splice(0)) {
+      try {
+        fn();
+      } catch {
+        // best effort
+      }
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ac.abort(new ProbeTimeoutError(`timeout after ${ctx.timeoutMs} ms`));
+  }, ctx.timeoutMs);
+  const onAbort = () => ac.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) ac.abort(ctx.signal.reason);
+  else ctx.signal.addEventListener("abort", onAbort, { once: true });
+  ac.signal.addEventListener("abort", runCleanups, { once: true });
+
+  const run: ProbeRun = {
+    signal: ac.signal,
+    elapsed,
+    defer(fn) {
+      if (ac.signal.aborted) {
+        try {
+          fn();
+        } catch {}
+      } else cleanups.push(fn);
+    },
+    race<T>(p: Promise<T>): Promise<T> {
+      if (ac.signal.aborted) {
+        p.catch(() => {});
+        return Promise.reject(ac.signal.reason);
+      }
+      return new Promise<T>((resolve, reject) => {
+        const onAbortRace = () => reject(ac.signal.reason);
+        ac.signal.addEventListener("abort", onAbortRace, { once: true });
+        p.then(
+          (v) => {
+            ac.signal.removeEventListener("abort", onAbortRace);
+            resolve(v);
+          },
+          (e) => {
+            ac.signal.removeEventListener("abort", onAbortRace);
+            reject(e);
+          },
+        );
+      });
+    },
+  };
+
+  try {
+    if (ac.signal.aborted) throw ac.signal.reason;
+    const r = await body(run);
+    const latencyMs = r.latencyMs ?? elapsed();
+    if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
+    return { ...r, latencyMs };
+  } catch (err) {
+    const latencyMs = elapsed();
+    if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
+    if (timedOut) return { ok: false, latencyMs, error: `timeout after ${ctx.timeoutMs} ms` };
+    if (err instanceof ProbeInfraError) return { ok: false, unknown: true, latencyMs, error: err.message };
+    const code = (err as { code?: string })?.code;
+    if (code && LOCAL_ERROR_CODES.has(code)) {
+      return { ok: false, unknown: true, latencyMs, error: `local resource error (${code})` };
+    }
+    return { ok: false, latencyMs, error: describeTargetError(err) };
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener("abort", onAbort);
+    ac.signal.removeEventListener("abort", runCleanups);
+    runCleanups();
+  }
+}
+
+/** Network-level failures of the target (not of the prober): these are `fail`, never `unknown`. */
+export function describeTargetError(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e?.code ?? e?.cause?.code;
+  switch (code) {
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+    case "EAI_NODATA":
+      return `DNS lookup failed (${code})`;
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ECONNRESET":
+      return "connection reset";
+    case "EHOSTUNREACH":
+      return "host unreachable";
+    case "ENETUNREACH":
+      return "network unreachable";
+    case "ESSRFBLOCKED":
+      return `blocked by SSRF policy: ${e.message ?? e.cause?.message}`;
+    default:
+      return (e?.message ?? String(err)).slice(0, 300);
+  }
+}
+
+/**
+ * Resolves `host` through the SSRF guard and returns ONE pinned address to connect to, so the address
+ * that was checked is the address that is contacted (no rebinding between check and connect).
+ * Literal IPs never reach DNS, so they are checked here directly. Throws SsrfBlockedError (→ fail
+ * "blocked by SSRF policy") or the resolver's error (ENOTFOUND → fail).
+ */
+export async function resolvePinned(
+  host: string,
+  ssrf: SsrfGuard,
+  run: Pick<ProbeRun, "race">,
+): Promise<{ address: string; family: 4 | 6 }> {
+  const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const literal = isIP(h);
+  if (literal) {
+    const reason = ssrf.check(h);
+    if (reason) throw new SsrfBlockedError(h, reason);
+    return { address: h, family: literal as 4 | 6 };
+  }
+  const addresses = await run.race(
+    new Promise<{ address: string; family: number }[]>((resolve, reject) => {
+      ssrf.lookup(h, { all: true }, (err, addrs) => (err ? reject(err) : resolve(addrs)));
+    }),
+  );
+  const first = addresses[0];
+  if (!first) throw Object.assign(new Error(`no address for ${h}`), { code: "ENOTFOUND" });
+  return { address: first.address, family: first.family === 6 ? 6 : 4 };
+}
+
+/** Checks a literal IP host against the guard (sockets given a `lookup` skip it for literals). */
+export function checkLiteralHost(host: string, ssrf: SsrfGuard): void {
+  const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (isIP(h)) {
+    const reason = ssrf.check(h);
+    if (reason) throw new SsrfBlockedError(h, reason);
+  }
+}
