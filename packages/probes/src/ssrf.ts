@@ -1,23 +1,44 @@
-import dns, { type LookupAddress, type LookupAllOptions, type LookupOneOptions } from "node:dns";
-import ipaddr from "ipaddr.js";
+import dns, { type LookupAddress } from "node:dns";
+import { blockedName, classify, isLoopbackName, normaliseHost, parseCidrs, parseIp } from "./ssrf/address.ts";
+
+export { normaliseHost, parseCidrs, parseIp } from "./ssrf/address.ts";
 
 /**
- * SSRF guard (seam; the full vector suite is issue 3). A probe may only connect to public unicast
- * addresses, unless an address falls inside an explicitly allowlisted CIDR (the demo estate and tests
- * allowlist loopback). The check runs on the *resolved* addresses inside the socket's DNS lookup, so a
- * name that resolves to a private address (or rebinds between check and connect) is refused too.
- * IPv6 forms that embed an IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96, 6to4, Teredo) are judged by
- * the embedded IPv4 address.
+ * SSRF guard, shared by every probe kind (and by every other outbound connection of the product:
+ * webhooks and notification channels must go through it too).
+ *
+ * A probe may only connect to global unicast addresses, unless an address falls inside an allowlisted
+ * CIDR (the tenant's allowlist; the demo estate and tests allowlist loopback). Rules: ./ssrf/address.ts.
+ *
+ * How a probe kind uses it — the address that passed the check is the address connected to (pinned), so
+ * a name that rebinds between check and connect (DNS TTL 0) cannot slip through:
+ *  - `resolvePinned(host, guard, { signal })` → `{ address, family }`, then connect to `address` (keep the
+ *    original name for TLS `servername` / HTTP `Host`); or
+ *  - `net.connect({ host, port, lookup: guard.lookup })` / `tls.connect(...)`: the check runs inside the
+ *    socket's one and only lookup, IP literals in every spelling included;
+ *  - `pinnedLookup(pinned)` as the `lookup` of a client library that insists on a host name (undici).
+ * Both throw / call back with `SsrfBlockedError` (code `ESSRFBLOCKED`); report it as
+ * `ssrfFailure(err)` / an error starting with `SSRF_ERROR_PREFIX`.
  */
 export interface SsrfGuard {
-  /** null when the address may be contacted, otherwise the reason it may not. */
+  /** null when the IP address (any spelling) may be contacted, otherwise the reason it may not. */
   check(address: string): string | null;
-  /** A drop-in for `net.connect({ lookup })` that refuses blocked addresses. */
+  /** Resolves `host` (IP literal in any spelling, or name) once; every address must pass. */
+  resolve(host: string, opts?: { signal?: AbortSignal }): Promise<PinnedAddress[]>;
+  /** A drop-in for `net.connect({ lookup })` that refuses blocked hosts and addresses. */
   lookup: typeof dns.lookup;
   readonly allowCidrs: readonly string[];
 }
 
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export interface PinnedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a name to its addresses (the guard's only source of DNS answers). */
+export type SsrfResolver = (hostname: string, signal?: AbortSignal) => Promise<PinnedAddress[]>;
+
+export const SSRF_ERROR_PREFIX = "blocked by SSRF policy";
 
 export class SsrfBlockedError extends Error {
   readonly code = "ESSRFBLOCKED";
@@ -25,53 +46,110 @@ export class SsrfBlockedError extends Error {
     readonly address: string,
     readonly reason: string,
   ) {
-    super(`address ${address} is not allowed (${reason})`);
+    super(`${address} is not allowed (${reason})`);
     this.name = "SsrfBlockedError";
   }
 }
 
-function embeddedIPv4(addr: ipaddr.IPv6): ipaddr.IPv4 | null {
-  if (addr.isIPv4MappedAddress()) return addr.toIPv4Address();
-  const range = addr.range();
-  const b = addr.toByteArray();
-  if (range === "rfc6052") return ipaddr.fromByteArray(b.slice(12, 16)) as ipaddr.IPv4; // 64:ff9b::/96
-  if (range === "6to4") return ipaddr.fromByteArray(b.slice(2, 6)) as ipaddr.IPv4; // 2002:AABB:CCDD::/48
-  if (range === "teredo") return ipaddr.fromByteArray(b.slice(12, 16).map((x) => x ^ 0xff)) as ipaddr.IPv4;
-  // 64:ff9b:1::/48 (local-use NAT64) is "reserved"/not unicast in ipaddr.js and blocked below.
-  return null;
+export function isSsrfBlocked(err: unknown): err is SsrfBlockedError {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === "ESSRFBLOCKED" || e?.cause?.code === "ESSRFBLOCKED";
 }
 
-export function parseCidrs(cidrs: readonly string[]): Range[] {
-  return cidrs.map((c) => {
-    const s = c.trim();
-    return (
-      s.includes("/") ? ipaddr.parseCIDR(s) : [ipaddr.parse(s), ipaddr.parse(s).kind() === "ipv4" ? 32 : 128]
-    ) as Range;
+/** The `error` text of a probe result refused by the guard. */
+export function ssrfFailureMessage(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const message = e?.cause?.code === "ESSRFBLOCKED" ? e.cause.message : e?.message;
+  return `${SSRF_ERROR_PREFIX}: ${message ?? String(err)}`;
+}
+
+/** The system resolver (getaddrinfo: /etc/hosts, then DNS), in the order it answers. */
+export const systemResolver: SsrfResolver = async (hostname, signal) => {
+  const lookup = dns.promises.lookup(hostname, { all: true, verbatim: true });
+  const addresses = signal ? await abortable(lookup, signal) : await lookup;
+  return addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+/** A resolver asking specific DNS servers (A and AAAA), e.g. `["127.0.0.1:5353"]` in tests. */
+export function dnsServerResolver(servers: readonly string[], opts: { timeoutMs?: number } = {}): SsrfResolver {
+  return async (hostname, signal) => {
+    const resolver = new dns.promises.Resolver({ timeout: opts.timeoutMs ?? 2000, tries: 1 });
+    resolver.setServers([...servers]);
+    const onAbort = () => resolver.cancel();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const settle = (p: Promise<string[]>) =>
+        p.catch((err: NodeJS.ErrnoException) => {
+          if (err.code === "ENODATA" || err.code === "ENOTFOUND") return [] as string[];
+          throw err;
+        });
+      const [v4, v6] = await Promise.all([settle(resolver.resolve4(hostname)), settle(resolver.resolve6(hostname))]);
+      const out: PinnedAddress[] = [
+        ...v4.map((address) => ({ address, family: 4 as const })),
+        ...v6.map((address) => ({ address, family: 6 as const })),
+      ];
+      if (out.length === 0) {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname });
+      }
+      return out;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  };
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason ?? new Error("aborted"));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
   });
 }
 
-function inRanges(addr: ipaddr.IPv4 | ipaddr.IPv6, ranges: Range[]): boolean {
-  return ranges.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net as never, bits));
-}
-
-export function createSsrfGuard(options: { allowCidrs?: readonly string[] } = {}): SsrfGuard {
+export function createSsrfGuard(options: { allowCidrs?: readonly string[]; resolver?: SsrfResolver } = {}): SsrfGuard {
   const allowCidrs = (options.allowCidrs ?? []).filter((c) => c.trim() !== "");
   const allowed = parseCidrs(allowCidrs);
+  const resolver = options.resolver ?? systemResolver;
 
   function check(address: string): string | null {
-    const raw = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address;
-    if (!ipaddr.isValid(raw)) return "not an IP address";
-    let addr: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(raw.includes("%") ? raw.slice(0, raw.indexOf("%")) : raw);
-    if (inRanges(addr, allowed)) return null;
-    if (addr.kind() === "ipv6") {
-      const v4 = embeddedIPv4(addr as ipaddr.IPv6);
-      if (v4) {
-        addr = v4;
-        if (inRanges(addr, allowed)) return null;
-      }
+    const ip = parseIp(address);
+    return ip ? classify(ip, allowed) : "not an IP address";
+  }
+
+  async function resolve(host: string, opts: { signal?: AbortSignal } = {}): Promise<PinnedAddress[]> {
+    const h = normaliseHost(host);
+    if (h.kind === "invalid") throw new SsrfBlockedError(host, h.reason);
+    if (h.kind === "ip") {
+      const reason = classify(h.ip, allowed);
+      if (reason) throw new SsrfBlockedError(h.address, reason);
+      return [{ address: h.address, family: h.family }];
     }
-    const range = addr.range();
-    return range === "unicast" ? null : `${range} range`;
+    const byName = blockedName(h.name);
+    if (byName) throw new SsrfBlockedError(h.name, byName);
+    if (isLoopbackName(h.name)) {
+      const reason = check("127.0.0.1");
+      if (reason) throw new SsrfBlockedError(h.name, reason);
+    }
+    const addresses = await resolver(h.name, opts.signal);
+    if (addresses.length === 0) {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h.name}`), { code: "ENOTFOUND", hostname: h.name });
+    }
+    // Every answer must pass: a name mixing public and private answers is refused as a whole.
+    for (const a of addresses) {
+      const reason = check(a.address);
+      if (reason) throw new SsrfBlockedError(`${h.name} → ${a.address}`, reason);
+    }
+    return addresses;
   }
 
   const lookup = ((hostname: string, opts: unknown, cb: unknown) => {
@@ -80,23 +158,55 @@ export function createSsrfGuard(options: { allowCidrs?: readonly string[] } = {}
       address: string | LookupAddress[],
       family?: number,
     ) => void;
-    const o = (typeof opts === "object" && opts !== null ? opts : typeof opts === "number" ? { family: opts } : {}) as
-      | LookupOneOptions
-      | LookupAllOptions;
-    dns.lookup(hostname, { ...o, all: true }, (err, addresses) => {
-      if (err) return callback(err, o.all ? [] : "", undefined);
-      for (const a of addresses) {
-        const reason = check(a.address);
-        if (reason) return callback(new SsrfBlockedError(a.address, reason), o.all ? [] : "", undefined);
-      }
-      if (o.all) return callback(null, addresses);
-      const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), "");
-      callback(null, first.address, first.family);
-    });
+    const o = (typeof opts === "object" && opts !== null ? opts : typeof opts === "number" ? { family: opts } : {}) as {
+      all?: boolean;
+      family?: number | string;
+    };
+    const family = o.family === "IPv4" ? 4 : o.family === "IPv6" ? 6 : Number(o.family ?? 0);
+    resolve(hostname).then(
+      (all) => {
+        const addresses = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
+        const first = addresses[0];
+        if (!first) {
+          const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+          return callback(err, o.all ? [] : "", undefined);
+        }
+        if (o.all) return callback(null, addresses);
+        callback(null, first.address, first.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, o.all ? [] : "", undefined),
+    );
   }) as typeof dns.lookup;
 
-  return { check, lookup, allowCidrs };
+  return { check, resolve, lookup, allowCidrs };
+}
+
+/**
+ * Resolves `host` once through the guard and returns the address to connect to (the first answer; all
+ * answers passed). Throws `SsrfBlockedError` when refused, or the resolver's error (ENOTFOUND, ...).
+ */
+export async function resolvePinned(
+  host: string,
+  guard: SsrfGuard,
+  opts: { signal?: AbortSignal } = {},
+): Promise<PinnedAddress> {
+  const [first] = await guard.resolve(host, opts);
+  if (!first) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+  return first;
+}
+
+/** A `lookup` that answers every name with the pinned address (for clients that connect by name). */
+export function pinnedLookup(pinned: PinnedAddress): typeof dns.lookup {
+  return ((_hostname: string, opts: unknown, cb: unknown) => {
+    const callback = (typeof opts === "function" ? opts : cb) as (
+      err: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void;
+    const all = typeof opts === "object" && opts !== null && (opts as { all?: boolean }).all;
+    if (all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  }) as typeof dns.lookup;
 }
 
 /** Loopback only: what the demo estate and the tests allowlist. */
