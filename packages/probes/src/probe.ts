@@ -23,6 +23,8 @@ export interface ProbeResult {
   latencyMs: number;
   statusCode?: number;
   error?: string;
+  /** HTTP: the URL of the final response when redirects were followed. */
+  finalUrl?: string;
 }
 
 export interface Probe<Kind extends string = string, Schema extends z.ZodType = z.ZodType> {

@@ -17,6 +17,16 @@ beforeAll(async () => {
       case "/ok":
         res.end("fine");
         return;
+      case "/redirect": {
+        const to = url.searchParams.get("to") ?? "/ok";
+        res.writeHead(Number(url.searchParams.get("status") ?? 302), { location: to });
+        res.end();
+        return;
+      }
+      case "/loop":
+        res.writeHead(302, { location: "/loop" });
+        res.end();
+        return;
       case "/503":
         res.statusCode = 503;
         res.end("down");
@@ -129,6 +139,52 @@ describe("http probe against a real server", () => {
     const b = await httpProbe.run(cfg(`http://localhost:${port}/ok`), strict);
     expect(b).toMatchObject({ ok: false });
     expect(b.error).toMatch(/SSRF/);
+  });
+
+  it("follows redirects (each hop re-checked) and reports the final URL", async () => {
+    const to = encodeURIComponent(`/redirect?status=307&to=${encodeURIComponent(`${base}/ok`)}`);
+    const r = await httpProbe.run(cfg(`${base}/redirect?status=301&to=${to}`), ctx());
+    expect(r).toMatchObject({ ok: true, statusCode: 200, finalUrl: `${base}/ok` });
+    const none = await httpProbe.run(cfg(`${base}/redirect?to=/ok`, { maxRedirects: 0 }), ctx());
+    expect(none).toMatchObject({ ok: true, statusCode: 302 });
+    expect(none.finalUrl).toBeUndefined();
+  });
+
+  it("a redirect loop fails after maxRedirects", async () => {
+    const r = await httpProbe.run(cfg(`${base}/loop`, { maxRedirects: 3 }), ctx());
+    expect(r).toMatchObject({ ok: false, error: "too many redirects (more than 3)" });
+  });
+
+  it.each([
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.1/",
+    "http://metadata.google.internal/",
+    "http://[::ffff:a9fe:a9fe]/",
+    "file:///etc/passwd",
+    "gopher://127.0.0.1:6379/_INFO",
+  ])("a redirect to %s is refused before connecting", async (to) => {
+    const r = await httpProbe.run(cfg(`${base}/redirect?to=${encodeURIComponent(to)}`), ctx());
+    expect(r.ok).toBe(false);
+    expect(r.unknown).toBeUndefined();
+    expect(r.error).toMatch(/^blocked by SSRF policy: /);
+  });
+
+  it("each hop is resolved exactly once by the guard (the checked address is the one connected to)", async () => {
+    const port = new URL(base).port;
+    const asked: string[] = [];
+    const ssrf = createSsrfGuard({
+      allowCidrs: ["127.0.0.1/32"],
+      resolver: async (name) => {
+        asked.push(name);
+        return [{ address: "127.0.0.1", family: 4 }];
+      },
+    });
+    const r = await httpProbe.run(
+      cfg(`http://first.test:${port}/redirect?to=${encodeURIComponent(`http://second.test:${port}/ok`)}`),
+      ctx({ ssrf }),
+    );
+    expect(r).toMatchObject({ ok: true, statusCode: 200, finalUrl: `http://second.test:${port}/ok` });
+    expect(asked).toEqual(["first.test", "second.test"]);
   });
 
   it("shutdown abort → unknown", async () => {

@@ -1,12 +1,14 @@
 import { performance } from "node:perf_hooks";
-import { Client, errors } from "undici";
+import { errors } from "undici";
 import { z } from "zod";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
+import { ssrfFailureMessage } from "../ssrf.ts";
+import { guardedRequest } from "./guarded-request.ts";
 
 export const HttpProbeConfig = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2048),
   method: z.enum(["GET", "HEAD"]).default("GET"),
-  /** Status codes that count as up; default any 2xx or 3xx (redirects are not followed). */
+  /** Status codes that count as up (of the final response); default any 2xx or 3xx. */
   expectedStatus: z.array(z.number().int().min(100).max(599)).min(1).max(50).optional(),
   /** Read at most this many body bytes, then drop the connection. */
   maxBodyBytes: z
@@ -15,6 +17,8 @@ export const HttpProbeConfig = z.object({
     .min(0)
     .max(1024 * 1024)
     .default(64 * 1024),
+  /** Redirects to follow, each hop re-checked by the SSRF guard; 0 = judge the first response. */
+  maxRedirects: z.number().int().min(0).max(10).default(5),
 });
 export type HttpProbeConfig = z.infer<typeof HttpProbeConfig>;
 
@@ -39,7 +43,7 @@ function describeTargetError(err: unknown): string {
     case "UND_ERR_SOCKET":
       return "connection reset";
     case "ESSRFBLOCKED":
-      return `blocked by SSRF policy: ${e.message ?? e.cause?.message}`;
+      return ssrfFailureMessage(err);
     case "UND_ERR_HEADERS_OVERFLOW":
       return "response headers too large";
     default:
@@ -56,13 +60,6 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
   async run(config, ctx: ProbeContext): Promise<ProbeResult> {
     const start = performance.now();
     const elapsed = () => Math.max(0, Math.round(performance.now() - start));
-    const url = new URL(config.url);
-    // Literal IP hosts skip DNS, so the socket-level lookup guard never sees them: check here.
-    const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (/^[\d.]+$/.test(host) || host.includes(":")) {
-      const reason = ctx.ssrf.check(host);
-      if (reason) return { ok: false, latencyMs: elapsed(), error: `blocked by SSRF policy: ${host} (${reason})` };
-    }
 
     // One controller + one timer (cheaper than AbortSignal.any/timeout on the hot path).
     const ac = new AbortController();
@@ -74,40 +71,26 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
     const onAbort = () => ac.abort();
     if (ctx.signal.aborted) ac.abort();
     else ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const signal = ac.signal;
 
-    // One connection per probe (no keep-alive pool): each probe measures a full connect.
-    const client = new Client(url.origin, {
-      connect: { lookup: ctx.ssrf.lookup, timeout: ctx.timeoutMs, keepAlive: false },
-      connectTimeout: ctx.timeoutMs,
-      headersTimeout: ctx.timeoutMs,
-      bodyTimeout: ctx.timeoutMs,
-      maxHeaderSize: MAX_HEADER_BYTES,
-      pipelining: 1,
-      allowH2: false,
-    });
     try {
-      const res = await client.request({
+      // Every hop: host resolved once by the guard, socket pinned to that address, redirects re-checked.
+      const res = await guardedRequest({
+        url: config.url,
         method: config.method,
-        path: `${url.pathname}${url.search}`,
-        headers: { "user-agent": USER_AGENT, accept: "*/*", connection: "close" },
-        signal,
+        headers: { "user-agent": USER_AGENT },
+        maxRedirects: config.maxRedirects,
+        maxBodyBytes: config.maxBodyBytes,
+        guard: ctx.ssrf,
+        signal: ac.signal,
+        timeoutMs: ctx.timeoutMs,
+        maxHeaderBytes: MAX_HEADER_BYTES,
       });
-      // Read (and discard) at most maxBodyBytes; never buffer an unbounded body.
-      let read = 0;
-      try {
-        for await (const chunk of res.body) {
-          read += (chunk as Buffer).length;
-          if (read >= config.maxBodyBytes) break;
-        }
-      } finally {
-        if (!res.body.destroyed) res.body.destroy();
-      }
       const latencyMs = elapsed();
       const ok = isExpected(res.statusCode, config.expectedStatus);
+      const finalUrl = res.hops.length > 1 ? { finalUrl: res.finalUrl } : {};
       return ok
-        ? { ok, latencyMs, statusCode: res.statusCode }
-        : { ok, latencyMs, statusCode: res.statusCode, error: `unexpected status ${res.statusCode}` };
+        ? { ok, latencyMs, statusCode: res.statusCode, ...finalUrl }
+        : { ok, latencyMs, statusCode: res.statusCode, error: `unexpected status ${res.statusCode}`, ...finalUrl };
     } catch (err) {
       const latencyMs = elapsed();
       if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
@@ -123,7 +106,6 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
     } finally {
       clearTimeout(timer);
       ctx.signal.removeEventListener("abort", onAbort);
-      client.destroy().catch(() => {});
     }
   },
 };
