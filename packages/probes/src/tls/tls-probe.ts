@@ -85,7 +85,7 @@ export const tlsProbe: Probe<"TLS", typeof TlsProbeConfig> = {
       const cert = socket.getPeerCertificate();
       const authError = socket.authorizationError;
       socket.destroy();
-      if (!cert || !cert.valid_to) return { ok: false, error: "server presented no certificate" };
+      if (!cert?.valid_to) return { ok: false, error: "server presented no certificate" };
       if (authError) {
         const code =
           typeof authError === "string" ? authError : ((authError as { code?: string }).code ?? String(authError));
