@@ -47,6 +47,18 @@ const REACH: Record<PersonaName, Partial<Record<TenantKey, string>>> = {
   anonymous: {},
 };
 
+/** The provider role each persona holds in the provider organisation (none for client users). */
+const PROVIDER_ROLE: Record<PersonaName, string | undefined> = {
+  providerAdmin: "PROVIDER_ADMIN",
+  engineerA: "ENGINEER",
+  managerB: "ACCOUNT_MANAGER",
+  unscopedEngineer: "ENGINEER",
+  clientAdminA: undefined,
+  clientViewerA: undefined,
+  clientAdminB: undefined,
+  anonymous: undefined,
+};
+
 /** Permissions per role, written out independently of domain/roles.ts. */
 const HELD: Record<string, string[]> = {
   CLIENT_VIEWER: ["tenant:read", "asset:read", "monitor:read", "incident:read", "contract:read"],
@@ -169,7 +181,12 @@ function expected(
   const allowed: Outcome = entry.allowedOutcome ?? "OK";
   if (entry.kind === "public") return allowed;
   if (persona === "anonymous") return "UNAUTHORIZED";
-  if (entry.kind === "authed") return allowed;
+  if (entry.kind === "authed") {
+    // Provider-level data (the probe fleet): only the listed provider roles, everyone else FORBIDDEN.
+    if (entry.providerRoles)
+      return entry.providerRoles.some((r) => r === PROVIDER_ROLE[persona]) ? allowed : "FORBIDDEN";
+    return allowed;
+  }
   const role = tenant && tenant !== "random" ? REACH[persona][tenant] : undefined;
   if (!role) return "NOT_FOUND";
   if (entry.permission && !HELD[role]!.includes(entry.permission)) return "FORBIDDEN";

@@ -17,6 +17,11 @@ export interface PolicyEntry {
   permission?: Permission;
   /** A valid input for the procedure. */
   sample: (ids: SampleIds) => unknown;
+  /**
+   * For authed procedures over provider-level data: the provider roles allowed (FORBIDDEN for everyone
+   * else, including client users); checked in services.
+   */
+  providerRoles?: readonly ("PROVIDER_ADMIN" | "ENGINEER" | "ACCOUNT_MANAGER")[];
   /** What an allowed call answers when it is not a success (the sample is refused by the verb on purpose). */
   allowedOutcome?: "BAD_REQUEST" | "CONFLICT";
 }
@@ -37,6 +42,33 @@ export const POLICY = {
   "tenant.overview": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "asset.list": { kind: "tenant", permission: "asset:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.list": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "monitor.search": {
+    kind: "tenant",
+    permission: "monitor:read",
+    sample: (i) => ({ tenantId: i.tenantId, q: "a", status: ["UP", "PAUSED"], sort: "latency", dir: "desc" }),
+  },
+  "monitor.update": {
+    kind: "tenant",
+    permission: "monitor:write",
+    sample: (i) => ({ tenantId: i.tenantId, monitorId: i.monitorId, timeoutMs: 10_000 }),
+  },
+  "monitor.testConfig": {
+    kind: "tenant",
+    permission: "monitor:write",
+    // Port 9 on loopback: refused at once, so the probe answers quickly (ok: false).
+    sample: (i) => ({ tenantId: i.tenantId, kind: "HTTP", config: { url: "http://127.0.0.1:9/" }, timeoutMs: 1000 }),
+  },
+  "monitor.setManyPaused": {
+    kind: "tenant",
+    permission: "monitor:write",
+    sample: (i) => ({ tenantId: i.tenantId, monitorIds: [i.monitorId], paused: false }),
+  },
+  "monitor.changes": {
+    kind: "tenant",
+    permission: "monitor:read",
+    sample: (i) => ({ tenantId: i.tenantId, everyMs: 2000 }),
+  },
+  "fleet.workers": { kind: "authed", providerRoles: ["PROVIDER_ADMIN", "ENGINEER"], sample: () => undefined },
   "monitor.get": {
     kind: "tenant",
     permission: "monitor:read",

@@ -1,5 +1,6 @@
 import { assetRouter } from "./routers/asset.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { fleetRouter } from "./routers/fleet.ts";
 import { incidentRouter } from "./routers/incident.ts";
 import { meRouter } from "./routers/me.ts";
 import { memberRouter } from "./routers/member.ts";
@@ -15,6 +16,7 @@ export const appRouter = router({
   incident: incidentRouter,
   member: memberRouter,
   audit: auditRouter,
+  fleet: fleetRouter,
 });
 
 export type AppRouter = typeof appRouter;

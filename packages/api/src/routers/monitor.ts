@@ -5,23 +5,50 @@ import {
   getMonitor,
   ListMonitorsInput,
   listMonitors,
+  SearchMonitorsInput,
   SetMonitorPausedInput,
+  SetMonitorsPausedInput,
+  searchMonitors,
   setMonitorPaused,
+  setMonitorsPaused,
+  TestMonitorConfigInput,
+  testMonitorConfig,
+  UpdateMonitorInput,
+  updateMonitor,
+  WatchMonitorsInput,
+  watchMonitors,
 } from "@steward/services";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { probeAllowedCidrs } from "../env.ts";
 import { permission } from "../trpc.ts";
 
 export const monitorRouter = {
   list: permission("monitor:read")
     .input(ListMonitorsInput)
     .query(({ ctx, input }) => listMonitors(ctx.service, input)),
+  search: permission("monitor:read")
+    .input(SearchMonitorsInput)
+    .query(({ ctx, input }) => searchMonitors(ctx.service, input)),
   get: permission("monitor:read")
     .input(GetMonitorInput)
     .query(({ ctx, input }) => getMonitor(ctx.service, input)),
   create: permission("monitor:write")
     .input(CreateMonitorInput)
     .mutation(({ ctx, input }) => createMonitor(ctx.service, input)),
+  update: permission("monitor:write")
+    .input(UpdateMonitorInput)
+    .mutation(({ ctx, input }) => updateMonitor(ctx.service, input)),
+  testConfig: permission("monitor:write")
+    .input(TestMonitorConfigInput)
+    .mutation(({ ctx, input }) => testMonitorConfig(ctx.service, input, { allowCidrs: probeAllowedCidrs() })),
   setPaused: permission("monitor:write")
     .input(SetMonitorPausedInput)
     .mutation(({ ctx, input }) => setMonitorPaused(ctx.service, input)),
+  setManyPaused: permission("monitor:write")
+    .input(SetMonitorsPausedInput)
+    .mutation(({ ctx, input }) => setMonitorsPaused(ctx.service, input)),
+  /** Live updates (SSE): yields when the tenant's monitors change state; the web app then refetches. */
+  changes: permission("monitor:read")
+    .input(WatchMonitorsInput)
+    .subscription(({ ctx, input, signal }) => watchMonitors(ctx.service, input, signal)),
 } satisfies TRPCRouterRecord;
