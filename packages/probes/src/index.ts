@@ -1,21 +1,26 @@
 import { dnsProbe } from "./dns/dns-probe.ts";
 import { httpProbe } from "./http/http-probe.ts";
+import { postgresProbe } from "./postgres/postgres-probe.ts";
 import type { Probe } from "./probe.ts";
 import { tcpProbe } from "./tcp/tcp-probe.ts";
 import { tlsProbe } from "./tls/tls-probe.ts";
 
 export * from "./dns/dns-probe.ts";
 export * from "./http/http-probe.ts";
+export * from "./postgres/postgres-probe.ts";
 export * from "./probe.ts";
 export * from "./ssrf.ts";
 export * from "./tcp/tcp-probe.ts";
 export * from "./tls/tls-probe.ts";
 
 /** Probe kinds by monitor kind (MonitorKind in the schema). HEARTBEAT is push-based: no probe. */
-export const PROBES = { HTTP: httpProbe, TCP: tcpProbe, DNS: dnsProbe, TLS: tlsProbe } as const satisfies Record<
-  string,
-  Probe
->;
+export const PROBES = {
+  HTTP: httpProbe,
+  TCP: tcpProbe,
+  DNS: dnsProbe,
+  TLS: tlsProbe,
+  POSTGRES: postgresProbe,
+} as const satisfies Record<string, Probe>;
 export type ProbeKind = keyof typeof PROBES;
 
 export function getProbe(kind: string): Probe | undefined {
