@@ -2,6 +2,7 @@ import { dnsProbe } from "./dns/dns-probe.ts";
 import { httpProbe } from "./http/http-probe.ts";
 import { postgresProbe } from "./postgres/postgres-probe.ts";
 import type { Probe } from "./probe.ts";
+import { redisProbe } from "./redis/redis-probe.ts";
 import { tcpProbe } from "./tcp/tcp-probe.ts";
 import { tlsProbe } from "./tls/tls-probe.ts";
 
@@ -9,6 +10,7 @@ export * from "./dns/dns-probe.ts";
 export * from "./http/http-probe.ts";
 export * from "./postgres/postgres-probe.ts";
 export * from "./probe.ts";
+export * from "./redis/redis-probe.ts";
 export * from "./ssrf.ts";
 export * from "./tcp/tcp-probe.ts";
 export * from "./tls/tls-probe.ts";

@@ -1,0 +1,92 @@
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSsrfGuard } from "../ssrf.ts";
+import { freePort, probeCtx, requireBinary, type SpawnedPeer, spawnPeer } from "../testing/peers.ts";
+import { RedisProbeConfig, redisProbe } from "./redis-probe.ts";
+
+// Peers: the machine's Redis (REDIS_URL) and a password-protected redis-server spawned on a free port.
+const machine = new URL(process.env.REDIS_URL || "redis://127.0.0.1:6379");
+const PASSWORD = "probe-test-Pa55";
+let authed: SpawnedPeer;
+let silent: net.Server;
+let silentPort: number;
+
+beforeAll(async () => {
+  const bin = requireBinary("redis-server", "redis-server");
+  authed = await spawnPeer(bin, (port) => [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--requirepass",
+    PASSWORD,
+  ]);
+  silent = net.createServer((s) => s.resume());
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  silentPort = (silent.address() as net.AddressInfo).port;
+});
+afterAll(async () => {
+  await authed?.stop();
+  silent?.closeAllConnections?.();
+  await new Promise((r) => silent?.close(r));
+});
+
+describe("redis probe against real Redis servers", () => {
+  it("the machine's Redis answers PONG", async () => {
+    const r = await redisProbe.run(
+      RedisProbeConfig.parse({
+        host: machine.hostname,
+        port: Number(machine.port || 6379),
+        ...(machine.password ? { password: decodeURIComponent(machine.password) } : {}),
+      }),
+      probeCtx(),
+    );
+    expect(r).toMatchObject({ ok: true });
+  });
+
+  it("auth: right password → ok; missing or wrong password → fail (password never echoed)", async () => {
+    const cfg = (over: Record<string, unknown>) =>
+      RedisProbeConfig.parse({ host: "127.0.0.1", port: authed.port, ...over });
+    expect(await redisProbe.run(cfg({ password: PASSWORD }), probeCtx())).toMatchObject({ ok: true });
+    expect(await redisProbe.run(cfg({ username: "default", password: PASSWORD }), probeCtx())).toMatchObject({
+      ok: true,
+    });
+    const none = await redisProbe.run(cfg({}), probeCtx());
+    expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/^PING failed: NOAUTH/) });
+    const wrong = await redisProbe.run(cfg({ password: "nope-wrong" }), probeCtx());
+    expect(wrong).toMatchObject({ ok: false, error: expect.stringMatching(/^AUTH failed: (WRONGPASS|ERR)/) });
+    expect(JSON.stringify(wrong)).not.toContain("nope-wrong");
+  });
+
+  it("refused → fail; silent peer → timeout fail; worker abort → unknown", async () => {
+    const refused = await redisProbe.run(
+      RedisProbeConfig.parse({ host: "127.0.0.1", port: await freePort() }),
+      probeCtx(),
+    );
+    expect(refused).toMatchObject({ ok: false, error: "connection refused" });
+    const t = await redisProbe.run(
+      RedisProbeConfig.parse({ host: "127.0.0.1", port: silentPort }),
+      probeCtx({ timeoutMs: 250 }),
+    );
+    expect(t).toMatchObject({ ok: false, error: "timeout after 250 ms" });
+    const ac = new AbortController();
+    const p = redisProbe.run(
+      RedisProbeConfig.parse({ host: "127.0.0.1", port: silentPort }),
+      probeCtx({ signal: ac.signal }),
+    );
+    setTimeout(() => ac.abort(), 30);
+    expect(await p).toMatchObject({ ok: false, unknown: true });
+  });
+
+  it("SSRF: loopback refused without an allowlist", async () => {
+    const r = await redisProbe.run(
+      RedisProbeConfig.parse({ host: "localhost", port: authed.port }),
+      probeCtx({ ssrf: createSsrfGuard() }),
+    );
+    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^blocked by SSRF policy/) });
+  });
+});
