@@ -20,6 +20,7 @@ import {
 import { type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { ResultBatcher } from "./batcher.ts";
+import { startFleetHeartbeat } from "./fleet-heartbeat.ts";
 import type { Logger } from "./logger.ts";
 import { MonitorCache } from "./monitor-cache.ts";
 import { createMaintenanceProcessor } from "./processors/maintenance.ts";
@@ -163,6 +164,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         scheduleReconcile();
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));
+      startFleetHeartbeat({ log, batcher, concurrency: opts.concurrency, isRunning: () => !stopped });
       log.info({ concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
     },
     async stop() {
