@@ -22,6 +22,7 @@ export const PROBES = {
   DNS: dnsProbe,
   TLS: tlsProbe,
   POSTGRES: postgresProbe,
+  REDIS: redisProbe,
 } as const satisfies Record<string, Probe>;
 export type ProbeKind = keyof typeof PROBES;
 

@@ -31,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await authed?.stop();
-  silent?.closeAllConnections?.();
   await new Promise((r) => silent?.close(r));
 });
 
