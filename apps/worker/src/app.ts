@@ -25,6 +25,7 @@ import type { Logger } from "./logger.ts";
 import { MonitorCache } from "./monitor-cache.ts";
 import { createMaintenanceProcessor } from "./processors/maintenance.ts";
 import { createProbeRunProcessor } from "./processors/probe-run.ts";
+import { registerRollupSchedulers } from "./processors/rollup.ts";
 
 export interface WorkerAppOptions {
   log: Logger;
@@ -159,6 +160,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         { every: PARTITIONS_EVERY_MS },
         { name: partitionsEnsure.name, data: { daysAhead: 7 }, opts: partitionsEnsure.options },
       );
+      await registerRollupSchedulers(queues.maintenance);
       if (opts.schedule !== false) {
         await reconcile().catch((err) => log.warn({ err }, "initial scheduler reconcile failed (will retry)"));
         scheduleReconcile();

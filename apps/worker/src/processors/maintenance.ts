@@ -2,9 +2,11 @@ import { partitionsEnsure } from "@steward/jobs";
 import { ensureProbePartitions } from "@steward/services";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "../logger.ts";
+import { processRollupJob, ROLLUP_JOB_NAMES } from "./rollup.ts";
 
 export function createMaintenanceProcessor(log: Logger) {
   return async function processMaintenance(job: Job) {
+    if (ROLLUP_JOB_NAMES.has(job.name)) return processRollupJob(job, log);
     switch (job.name) {
       case partitionsEnsure.name: {
         const parsed = partitionsEnsure.payload.safeParse(job.data ?? {});
