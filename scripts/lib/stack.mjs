@@ -2,7 +2,7 @@
 // graceful shutdown. Used by scripts/start.mjs and scripts/stack.mjs (Playwright's webServer).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import {
@@ -136,18 +136,52 @@ function killGroup(child, sig) {
   } catch {}
 }
 
+/** Live descendant pids of `pid` (Linux /proc; empty elsewhere). next start runs next-server in its own group. */
+function descendants(pid) {
+  const children = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  for (const d of entries) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(d));
+    } catch {}
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
 const groups = new Set();
 // Last resort when we exit without stop() (e.g. an uncaught error): do not leave the stack running.
 process.on("exit", () => {
   for (const child of groups) killGroup(child, "SIGTERM");
 });
 
-function startChild(name, cmd, args, env) {
+// pnpm reports a command that ended on our SIGTERM as a failure; that is noise while stopping.
+const SHUTDOWN_NOISE = /ERR_PNPM_RECURSIVE_(EXEC|RUN)_FIRST_FAIL|"pnpm recursive (exec|run)" failed|ELIFECYCLE|^\s*$/;
+
+function startChild(name, cmd, args, env, isStopping = () => false) {
   const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   groups.add(child);
   const prefix = color(COLORS[name] ?? "0", `${name.padEnd(6)} |`);
   for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream }).on("line", (line) => process.stdout.write(`${prefix} ${line}\n`));
+    readline.createInterface({ input: stream }).on("line", (line) => {
+      if (isStopping() && SHUTDOWN_NOISE.test(line)) return;
+      process.stdout.write(`${prefix} ${line}\n`);
+    });
   }
   const proc = { name, child, exited: false, code: null };
   proc.done = new Promise((resolve) => {
@@ -187,6 +221,7 @@ export async function startStack(pnpm, env) {
     const alive = procs.filter((p) => !p.exited).reverse();
     if (!alive.length) return;
     log(`stopping ${alive.map((p) => p.name).join(", ")} …`);
+    const trees = new Map(alive.map((p) => [p, descendants(p.child.pid)]));
     for (const p of alive) p.child.kill("SIGTERM");
     const timeout = sleep(15_000).then(() => "timeout");
     const result = await Promise.race([Promise.all(alive.map((p) => p.done)), timeout]);
@@ -194,6 +229,11 @@ export async function startStack(pnpm, env) {
       for (const p of alive.filter((q) => !q.exited)) {
         warn(`${p.name} did not stop within 15 s; killing it`);
         killGroup(p.child, "SIGKILL");
+        for (const pid of trees.get(p) ?? []) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {}
+        }
       }
     }
   };
@@ -225,7 +265,7 @@ export async function startStack(pnpm, env) {
   try {
     for (const s of specs) {
       log(`starting ${s.name} …`);
-      const proc = startChild(s.name, pnpm, s.args, s.env);
+      const proc = startChild(s.name, pnpm, s.args, s.env, () => stopping);
       procs.push(proc);
       await waitForHttp(s.ready, { timeoutMs: s.timeoutMs, alive: () => !proc.exited });
       log(`${s.name} ready (${s.ready})`);
