@@ -1,5 +1,6 @@
 import { dnsProbe } from "./dns/dns-probe.ts";
 import { httpProbe } from "./http/http-probe.ts";
+import { mqttProbe } from "./mqtt/mqtt-probe.ts";
 import { postgresProbe } from "./postgres/postgres-probe.ts";
 import type { Probe } from "./probe.ts";
 import { redisProbe } from "./redis/redis-probe.ts";
@@ -8,6 +9,7 @@ import { tlsProbe } from "./tls/tls-probe.ts";
 
 export * from "./dns/dns-probe.ts";
 export * from "./http/http-probe.ts";
+export * from "./mqtt/mqtt-probe.ts";
 export * from "./postgres/postgres-probe.ts";
 export * from "./probe.ts";
 export * from "./redis/redis-probe.ts";
@@ -23,6 +25,7 @@ export const PROBES = {
   TLS: tlsProbe,
   POSTGRES: postgresProbe,
   REDIS: redisProbe,
+  MQTT: mqttProbe,
 } as const satisfies Record<string, Probe>;
 export type ProbeKind = keyof typeof PROBES;
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await authed?.stop();
-  await new Promise((r) => silent?.close(r));
+  if (silent) await new Promise((r) => silent.close(r));
 });
 
 describe("redis probe against real Redis servers", () => {
