@@ -2,12 +2,13 @@ import type { Tx } from "@steward/db";
 import {
   emptyLatencySummary,
   emptySeconds,
+  histogramPercentile,
   LATENCY_THRESHOLDS,
   type LatencySummary,
   mergeLatencySummaries,
   type SecondsByState,
 } from "@steward/domain";
-import { type Coverage, planRollupWindow, type RollupPlan, twoRanges } from "./rollup-plan.ts";
+import { type Coverage, planRollupWindow, type Range, type RollupPlan, twoRanges } from "./rollup-plan.ts";
 
 /**
  * Read models over rollups (not verbs; callers hold the tenant transaction). Every query filters on
@@ -156,5 +157,101 @@ export async function rollupLatencySummaries(tx: Tx, w: RollupWindow): Promise<M
   }
   const out = new Map<string, LatencySummary>();
   for (const [id, list] of parts) out.set(id, mergeLatencySummaries(...list));
+  return out;
+}
+
+export interface RollupLatencyPoint {
+  /** Start of the UTC hour. */
+  t: Date;
+  /** Exact mean (sum / count), 0.1 ms. */
+  avg: number;
+  /** Exact. */
+  max: number;
+  /** Histogram estimate (domain/latency-histogram.ts). */
+  p50: number;
+  count: number;
+}
+
+/**
+ * Hourly latency points per monitor over [from, to) (from is floored to the UTC hour): covered hours
+ * from monitor_rollups_hourly, the rest (the open current hour, hours not rolled yet) from probe_results
+ * grouped by hour with the same histogram bounds. Two queries for any number of monitors.
+ */
+export async function rollupLatencySeries(tx: Tx, w: RollupWindow): Promise<Map<string, RollupLatencyPoint[]>> {
+  const from = new Date(Math.floor(w.from.getTime() / 3_600_000) * 3_600_000);
+  const { plan: full } = await readRollupPlan(tx, { ...w, from });
+  // Hourly resolution: whole days are read as their hours.
+  const hourly = [...full.hourly, ...full.daily].sort((a, b) => a.from.getTime() - b.from.getTime());
+  const merged: Range[] = [];
+  for (const r of hourly) {
+    const last = merged.at(-1);
+    if (last && last.to.getTime() === r.from.getTime()) last.to = r.to;
+    else merged.push({ ...r });
+  }
+  const ids = w.monitorIds ? [...w.monitorIds] : null;
+  const [h1, h2] = twoRanges(merged);
+  const [r1, r2] = twoRanges(full.raw);
+  const thresholds = [...LATENCY_THRESHOLDS];
+  const rolled = await tx.$queryRaw<
+    {
+      monitor_id: string;
+      t: Date;
+      hist: number[];
+      count: number;
+      sum: number;
+      min: number | null;
+      max: number | null;
+    }[]
+  >`
+    select monitor_id::text as monitor_id, bucket_start as t, latency_hist as hist, latency_count as count,
+           latency_sum::float8 as sum, latency_min as min, latency_max as max
+      from monitor_rollups_hourly
+     where tenant_id = ${w.tenantId}::uuid and latency_count > 0
+       and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
+       and ((bucket_start >= ${h1.from}::timestamptz and bucket_start < ${h1.to}::timestamptz)
+         or (bucket_start >= ${h2.from}::timestamptz and bucket_start < ${h2.to}::timestamptz))`;
+  const raw =
+    full.raw.length === 0
+      ? []
+      : await tx.$queryRaw<
+          { monitor_id: string; t: Date; b: number; count: number; sum: number; min: number; max: number }[]
+        >`
+    select monitor_id::text as monitor_id,
+           date_bin('1 hour', scheduled_at, '2000-01-01 00:00:00+00'::timestamptz) as t,
+           width_bucket(latency_ms, ${thresholds}::int[]) as b,
+           count(*)::int as count, sum(latency_ms)::float8 as sum, min(latency_ms) as min, max(latency_ms) as max
+      from probe_results
+     where tenant_id = ${w.tenantId}::uuid and latency_ms is not null
+       and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
+       and ((scheduled_at >= ${r1.from}::timestamptz and scheduled_at < ${r1.to}::timestamptz)
+         or (scheduled_at >= ${r2.from}::timestamptz and scheduled_at < ${r2.to}::timestamptz))
+     group by 1, 2, 3`;
+  const byMonitor = new Map<string, Map<number, LatencySummary>>();
+  const add = (id: string, t: Date, s: LatencySummary) => {
+    const m = byMonitor.get(id) ?? new Map<number, LatencySummary>();
+    const key = new Date(t).getTime();
+    m.set(key, mergeLatencySummaries(m.get(key), s));
+    byMonitor.set(id, m);
+  };
+  for (const r of rolled) add(r.monitor_id, r.t, { hist: r.hist, count: r.count, sum: r.sum, min: r.min, max: r.max });
+  for (const r of raw) {
+    const s = emptyLatencySummary();
+    s.hist[r.b] = r.count;
+    Object.assign(s, { count: r.count, sum: r.sum, min: r.min, max: r.max });
+    add(r.monitor_id, r.t, s);
+  }
+  const out = new Map<string, RollupLatencyPoint[]>();
+  for (const [id, points] of byMonitor) {
+    const list = [...points.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([t, s]) => ({
+        t: new Date(t),
+        avg: Math.round((s.sum / s.count) * 10) / 10,
+        max: s.max ?? 0,
+        p50: histogramPercentile(s.hist, 50, s) ?? 0,
+        count: s.count,
+      }));
+    out.set(id, list);
+  }
   return out;
 }

@@ -15,12 +15,14 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError } from "../errors.ts";
 import { createMonitor, createWorld, tenantContext, type World } from "../testing/factories.ts";
+import { withTenant } from "../with-tenant.ts";
 import { advanceRollups } from "./advance-rollups.ts";
 import { dropExpiredProbePartitions } from "./drop-expired-probe-partitions.ts";
 import { getLatencyPercentiles } from "./get-latency-percentiles.ts";
 import { getUptimeFromRollups } from "./get-uptime-from-rollups.ts";
 import { rollDailyRollups } from "./roll-daily-rollups.ts";
 import { rollHourlyRollups } from "./roll-hourly-rollups.ts";
+import { type RollupLatencyPoint, rollupLatencySeries } from "./rollup-reads.ts";
 
 // Real Postgres (this file's own database). Fixtures are written as the admin role; rollups run on the
 // system pool like in the worker; reads go through the services as steward_app under RLS.
@@ -199,7 +201,36 @@ function checkAgainstBruteForce(rows: RollupRow[], step: number) {
   return compared;
 }
 
+let seriesFromRaw: Map<string, RollupLatencyPoint[]>;
+async function series() {
+  const ctx = await tenantContext(w.personas.clientViewerA.user, w.tenants.A.id);
+  return withTenant(ctx, (tx) =>
+    rollupLatencySeries(tx, {
+      tenantId: w.tenants.A.id,
+      from: new Date(D0 + DAY - 3 * H + 1234),
+      to: new Date(D0 + 2 * DAY + 2 * H),
+      monitorIds: monitors,
+    }),
+  );
+}
+
 describe("rollups (real Postgres)", () => {
+  it("hourly latency series before any rollup (raw) equal the brute force per hour", async () => {
+    seriesFromRaw = await series();
+    for (const m of monitors) {
+      const points = seriesFromRaw.get(m)!;
+      expect(points).toHaveLength(24 + 5);
+      for (const p of points) {
+        const t = p.t.getTime();
+        const lat = raws
+          .filter((x) => x.monitorId === m && x.scheduledAt >= t && x.scheduledAt < t + H && x.latencyMs !== null)
+          .map((x) => x.latencyMs!);
+        const s = latencyPercentiles(summarizeLatencies(lat));
+        expect(p).toEqual({ t: p.t, avg: Math.round(s.avg! * 10) / 10, max: s.max, p50: s.p50, count: s.count });
+      }
+    }
+  });
+
   it("hourly and daily rows equal a brute-force recomputation from state intervals and raw rows; re-running changes nothing", async () => {
     const h = await rollHourlyRollups({ from: new Date(D0), to: new Date(D0 + DAYS * DAY), now: NOW });
     expect(h.statements).toBe((DAYS * 24) / 6); // one statement per 6-hour batch, all monitors at once
@@ -276,6 +307,9 @@ describe("rollups (real Postgres)", () => {
         }
       }
     }
+    // The hourly series read from rollups now: identical to the raw one.
+    expect(await series()).toEqual(seriesFromRaw);
+
     const foreign = await tenantContext(w.personas.clientAdminB.user, w.tenants.B.id);
     await expect(
       getLatencyPercentiles(foreign, { monitorId: monitors[0]!, from: new Date(from), to: new Date(to) }),
