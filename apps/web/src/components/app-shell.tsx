@@ -11,12 +11,24 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@steward/ui";
-import { Activity, Building, ChevronsUpDown, KeyRound, LayoutDashboard, LogOut, Siren, UserRound } from "lucide-react";
+import {
+  Activity,
+  Building,
+  ChevronsUpDown,
+  KeyRound,
+  LayoutDashboard,
+  ListChecks,
+  LogOut,
+  Server,
+  Siren,
+  UserRound,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useTheme } from "next-themes";
 import type { ShellUser } from "~/lib/shell-user.ts";
+import { LiveIndicator, LiveProvider } from "./live.tsx";
 import { useTimeZonePref } from "./time-zone-pref.tsx";
 
 interface NavItem {
@@ -38,10 +50,19 @@ function navFor(user: ShellUser, tenantSlug: string | null): NavItem[] {
         href: base,
         label: "Overview",
         icon: LayoutDashboard,
-        match: (p) => p === base || p.startsWith(`${base}/monitors`),
+        match: (p) => p === base || /^\/t\/[^/]+\/monitors\/[0-9a-f-]{36}$/.test(p),
+      },
+      {
+        href: `${base}/monitors`,
+        label: "Monitors",
+        icon: ListChecks,
+        match: (p) => p === `${base}/monitors` || p.startsWith(`${base}/monitors/new`) || p.endsWith("/edit"),
       },
       { href: `${base}/incidents`, label: "Incidents", icon: Siren, match: (p) => p.startsWith(`${base}/incidents`) },
     );
+  }
+  if (user.canSeeFleet) {
+    items.push({ href: "/fleet", label: "Probe fleet", icon: Server, match: (p) => p === "/fleet" });
   }
   return items;
 }
@@ -177,62 +198,55 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
     });
 
   return (
-    <div className="flex min-h-dvh">
-      <a
-        href="#main"
-        className="sr-only z-50 rounded-md bg-background px-3 py-2 focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:ring-2 focus:ring-ring"
-      >
-        Skip to content
-      </a>
-      <div className="hidden w-60 shrink-0 border-r border-border bg-sidebar md:block">
-        <aside className="sticky top-0 flex h-dvh flex-col gap-4 p-3">
-          <div className="px-1 py-1.5">
-            <Logo />
-          </div>
-          <TenantSwitcher user={user} current={current} />
-          <nav aria-label="Main" className="flex flex-col gap-0.5">
-            {navLinks(false)}
-          </nav>
-          <div className="mt-auto px-2 text-xs text-muted-foreground">
-            <UserRound aria-hidden="true" className="mr-1 inline size-3.5" />
-            {user.roleLabel}
-          </div>
-        </aside>
-      </div>
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur">
-          <div className="md:hidden">
-            <Logo />
-          </div>
-          <div className="ml-auto flex items-center gap-3">
-            <span
-              className="hidden items-center gap-1.5 text-xs text-muted-foreground sm:flex"
-              title="Status data refreshes automatically every 10 seconds"
-            >
-              <span aria-hidden="true" className="relative flex size-2">
-                <span className="absolute inline-flex size-full animate-ping rounded-full bg-status-up opacity-60 motion-reduce:hidden" />
-                <span className="relative inline-flex size-2 rounded-full bg-status-up" />
-              </span>
-              Live
-            </span>
-            <div className="w-44 md:hidden">
-              {user.isProviderStaff ? <TenantSwitcher user={user} current={current} /> : null}
+    <LiveProvider>
+      <div className="flex min-h-dvh">
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-md bg-background px-3 py-2 focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:ring-2 focus:ring-ring"
+        >
+          Skip to content
+        </a>
+        <div className="hidden w-60 shrink-0 border-r border-border bg-sidebar md:block">
+          <aside className="sticky top-0 flex h-dvh flex-col gap-4 p-3">
+            <div className="px-1 py-1.5">
+              <Logo />
             </div>
-            <UserMenu user={user} />
-          </div>
-        </header>
-        {nav.length > 0 ? (
-          <nav
-            aria-label="Main (mobile)"
-            className="flex gap-1 overflow-x-auto border-b border-border px-3 py-2 md:hidden"
-          >
-            {navLinks(true)}
-          </nav>
-        ) : null}
-        <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 outline-none md:px-8">
-          {children}
-        </main>
+            <TenantSwitcher user={user} current={current} />
+            <nav aria-label="Main" className="flex flex-col gap-0.5">
+              {navLinks(false)}
+            </nav>
+            <div className="mt-auto px-2 text-xs text-muted-foreground">
+              <UserRound aria-hidden="true" className="mr-1 inline size-3.5" />
+              {user.roleLabel}
+            </div>
+          </aside>
+        </div>
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b border-border bg-background/90 px-4 backdrop-blur">
+            <div className="md:hidden">
+              <Logo />
+            </div>
+            <div className="ml-auto flex items-center gap-3">
+              <LiveIndicator />
+              <div className="w-44 md:hidden">
+                {user.isProviderStaff ? <TenantSwitcher user={user} current={current} /> : null}
+              </div>
+              <UserMenu user={user} />
+            </div>
+          </header>
+          {nav.length > 0 ? (
+            <nav
+              aria-label="Main (mobile)"
+              className="flex gap-1 overflow-x-auto border-b border-border px-3 py-2 md:hidden"
+            >
+              {navLinks(true)}
+            </nav>
+          ) : null}
+          <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 outline-none md:px-8">
+            {children}
+          </main>
+        </div>
       </div>
-    </div>
+    </LiveProvider>
   );
 }

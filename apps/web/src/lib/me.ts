@@ -7,6 +7,9 @@ export function toShellUser(me: Me): ShellUser {
     name: me.user.name,
     email: me.user.email,
     isProviderStaff: me.isProviderStaff,
+    canSeeFleet: me.memberships.some(
+      (m) => m.tenantKind === "PROVIDER" && (m.role === "PROVIDER_ADMIN" || m.role === "ENGINEER"),
+    ),
     roleLabel: roles.map((r) => ROLE_LABELS[r] ?? r).join(", ") || "No role",
     tenants: me.tenants.map((t) => ({ id: t.id, name: t.name, slug: t.slug, timezone: t.timezone })),
   };

@@ -10,6 +10,8 @@ export interface ShellUser {
   name: string;
   email: string;
   isProviderStaff: boolean;
+  /** Provider admin or engineer: may open the probe-fleet page. */
+  canSeeFleet: boolean;
   roleLabel: string;
   tenants: ShellTenant[];
 }

@@ -1,7 +1,14 @@
 "use client";
 import type { AppRouter } from "@steward/api";
 import { QueryCache, type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, loggerLink, TRPCClientError } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  loggerLink,
+  splitLink,
+  TRPCClientError,
+} from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import SuperJSON from "superjson";
@@ -37,10 +44,15 @@ export function TRPCReactProvider({ children }: { children: React.ReactNode }) {
           enabled: (op) =>
             process.env.NODE_ENV === "development" && op.direction === "down" && op.result instanceof Error,
         }),
-        httpBatchLink({
-          url: "/api/trpc",
-          transformer: SuperJSON,
-          headers: () => ({ "x-trpc-source": "web" }),
+        // Subscriptions (live updates) over server-sent events; everything else batched over HTTP.
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: SuperJSON }),
+          false: httpBatchLink({
+            url: "/api/trpc",
+            transformer: SuperJSON,
+            headers: () => ({ "x-trpc-source": "web" }),
+          }),
         }),
       ],
     }),

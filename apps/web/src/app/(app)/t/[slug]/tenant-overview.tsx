@@ -19,6 +19,7 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { Activity, CircleCheck, Siren, TriangleExclamationPoint } from "lucide-react";
 import Link from "next/link";
 import { IncidentStatusBadge } from "~/components/incident-status.tsx";
+import { useMonitorLive } from "~/components/live.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { RelativeTime } from "~/components/time.tsx";
@@ -65,9 +66,10 @@ export function TenantOverview() {
   const zone = useDisplayZone(tenant.timezone);
   const canWriteMonitors = useCan("monitor:write");
   const trpc = useTRPC();
+  const live = useMonitorLive(tenant.id);
   const { data } = useSuspenseQuery({
     ...trpc.tenant.overview.queryOptions({ tenantId: tenant.id }),
-    refetchInterval: 10_000,
+    refetchInterval: live.refetchInterval,
   });
   const counts = data.counts.monitors;
   const r = rollup(counts);
@@ -133,8 +135,13 @@ export function TenantOverview() {
       ) : null}
 
       <Card>
-        <CardHeader>
+        <CardHeader className="flex-row items-center justify-between">
           <CardTitle>Monitors</CardTitle>
+          {total > 0 ? (
+            <Link href={`${base}/monitors`} className="text-sm font-medium text-primary hover:underline">
+              All monitors
+            </Link>
+          ) : null}
         </CardHeader>
         <CardContent className="px-0 pb-2">
           {total === 0 ? (
