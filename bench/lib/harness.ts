@@ -112,6 +112,7 @@ export async function setupDatabase(benchId: string): Promise<BenchDatabase> {
     redisPrefix,
     async admin() {
       const c = new pg.Client({ connectionString: db.databaseUrl, application_name: `steward-bench-${benchId}` });
+      c.on("error", () => {}); // dropped at the end with (force)
       await c.connect();
       return c;
     },
