@@ -3,6 +3,7 @@ import { httpProbe } from "./http/http-probe.ts";
 import { mqttProbe } from "./mqtt/mqtt-probe.ts";
 import { postgresProbe } from "./postgres/postgres-probe.ts";
 import type { Probe } from "./probe.ts";
+import { prometheusProbe } from "./prometheus/prometheus-probe.ts";
 import { redisProbe } from "./redis/redis-probe.ts";
 import { tcpProbe } from "./tcp/tcp-probe.ts";
 import { tlsProbe } from "./tls/tls-probe.ts";
@@ -12,6 +13,8 @@ export * from "./http/http-probe.ts";
 export * from "./mqtt/mqtt-probe.ts";
 export * from "./postgres/postgres-probe.ts";
 export * from "./probe.ts";
+export * from "./prometheus/exposition.ts";
+export * from "./prometheus/prometheus-probe.ts";
 export * from "./redis/redis-probe.ts";
 export * from "./ssrf.ts";
 export * from "./tcp/tcp-probe.ts";
@@ -26,6 +29,7 @@ export const PROBES = {
   POSTGRES: postgresProbe,
   REDIS: redisProbe,
   MQTT: mqttProbe,
+  PROMETHEUS: prometheusProbe,
 } as const satisfies Record<string, Probe>;
 export type ProbeKind = keyof typeof PROBES;
 
