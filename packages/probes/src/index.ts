@@ -1,5 +1,6 @@
 import { dnsProbe } from "./dns/dns-probe.ts";
 import { httpProbe } from "./http/http-probe.ts";
+import { icmpProbe } from "./icmp/icmp-probe.ts";
 import { mqttProbe } from "./mqtt/mqtt-probe.ts";
 import { postgresProbe } from "./postgres/postgres-probe.ts";
 import type { Probe } from "./probe.ts";
@@ -10,6 +11,7 @@ import { tlsProbe } from "./tls/tls-probe.ts";
 
 export * from "./dns/dns-probe.ts";
 export * from "./http/http-probe.ts";
+export * from "./icmp/icmp-probe.ts";
 export * from "./mqtt/mqtt-probe.ts";
 export * from "./postgres/postgres-probe.ts";
 export * from "./probe.ts";
@@ -30,6 +32,7 @@ export const PROBES = {
   REDIS: redisProbe,
   MQTT: mqttProbe,
   PROMETHEUS: prometheusProbe,
+  ICMP: icmpProbe,
 } as const satisfies Record<string, Probe>;
 export type ProbeKind = keyof typeof PROBES;
 
