@@ -1,11 +1,12 @@
-import { computeUptime } from "@steward/domain";
+import { computeUptime, emptyLatencySummary, latencyPercentiles } from "@steward/domain";
 import { z } from "zod";
 import { auditTenantRead } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
+import { rollupLatencySummaries, rollupStateSeconds } from "../rollup/rollup-reads.ts";
 import { withTenant } from "../with-tenant.ts";
-import { DAY_MS, latencySeries, stateSecondsByMonitor, uptimeOf } from "./monitor-metrics.ts";
+import { DAY_MS, latencySeries, uptimeOf } from "./monitor-metrics.ts";
 
 export const GetMonitorInput = z.object({ monitorId: z.uuid() });
 export type GetMonitorInput = z.input<typeof GetMonitorInput>;
@@ -82,8 +83,17 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
         region: true,
       },
     });
-    // 24 h and 7 d from the intervals already loaded (pure), 30 d summed in SQL: same exact maths.
-    const s30 = await stateSecondsByMonitor(tx, { tenantId, from: from30d, to: now, monitorIds: ids });
+    // 24 h and 7 d from the intervals already loaded (pure); 30 d from daily/hourly rollups plus
+    // state_intervals for the unrolled edges (services/rollup): same exact maths.
+    const s30 = await rollupStateSeconds(tx, { tenantId, from: from30d, to: now, now, monitorIds: ids });
+    // p50/p95/p99 from merged rollup histograms (raw rows only for the partial edges).
+    const percentiles = async (from: Date) =>
+      latencyPercentiles(
+        (await rollupLatencySummaries(tx, { tenantId, from, to: now, now, monitorIds: ids })).get(monitor.id) ??
+          emptyLatencySummary(),
+      );
+    const latencyPercentiles24h = await percentiles(from24h);
+    const latencyPercentiles30d = await percentiles(from30d);
     const openIncident = await tx.incident.findFirst({
       where: { tenantId, monitorId: monitor.id, status: { not: "RESOLVED" } },
       select: { id: true, number: true, title: true, status: true, openedAt: true },
@@ -91,6 +101,8 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
     return {
       monitor,
       latency24h: latency.get(monitor.id) ?? [],
+      /** Histogram percentiles (bound in domain/latency-histogram.ts) with exact count/avg/min/max. */
+      latencyPercentiles: { h24: latencyPercentiles24h, d30: latencyPercentiles30d },
       intervals7d: intervals.map((i) => ({
         state: i.state,
         startedAt: i.startedAt < from7d ? from7d : i.startedAt,

@@ -14,6 +14,8 @@ import {
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError } from "../errors.ts";
+import { getMonitor } from "../monitor/get-monitor.ts";
+import { getTenantOverview } from "../tenant/get-tenant-overview.ts";
 import { createMonitor, createWorld, tenantContext, type World } from "../testing/factories.ts";
 import { withTenant } from "../with-tenant.ts";
 import { advanceRollups } from "./advance-rollups.ts";
@@ -370,5 +372,16 @@ describe("rollups (real Postgres)", () => {
       const exp = computeUptime(spans.get(m)!, { from, to: NOW }, NOW);
       for (const s of UPTIME_STATES) expect(got.get(m)!.seconds[s], `${m} ${s}`).toBeCloseTo(exp.seconds[s], 6);
     }
+
+    // monitor.get and tenant.overview read their 30 days through the rollups too: the open interval of
+    // monitor 2 spans the whole window, so exactly 30 days in its state.
+    const open = spans.get(monitors[2]!)!.at(-1)!;
+    const detail = await getMonitor(ctx, { monitorId: monitors[2]! });
+    expect(detail.uptime.d30.seconds[open.state]).toBeCloseTo(30 * 86_400, 6);
+    expect(detail.uptime.d30.coveredSeconds).toBeCloseTo(30 * 86_400, 6);
+    const overview = await getTenantOverview(ctx);
+    const row = overview.monitors.find((x) => x.id === monitors[2])!;
+    const expected = open.state === "UP" || open.state === "DEGRADED" ? 100 : open.state === "DOWN" ? 0 : null;
+    expect(row.uptime30d).toBe(expected);
   });
 });

@@ -1,14 +1,16 @@
 import { auditTenantRead } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
-import { DAY_MS, latencySeries, stateSecondsByMonitor, uptimeOf } from "../monitor/monitor-metrics.ts";
+import { DAY_MS, uptimeOf } from "../monitor/monitor-metrics.ts";
 import { requirePermission } from "../require-permission.ts";
+import { rollupLatencySeries, rollupStateSeconds } from "../rollup/rollup-reads.ts";
 import { requireTenant, withTenant } from "../with-tenant.ts";
 import { emptyStateCounts } from "./list-tenants.ts";
 
 /**
  * The tenant overview page in a bounded number of queries: monitors (with asset), assets, open incidents,
- * one latency query for every sparkline (hourly buckets over 24 h: ≤ 24 points each) and one exact
- * 30-day uptime query (seconds per state per monitor, summed from state_intervals).
+ * the sparklines (UTC-hour buckets over the last 24 hours, the current one partial: ≤ 24 points each)
+ * and exact 30-day uptime, both from rollups for rolled hours/days and raw rows / state_intervals only
+ * for the rest (services/rollup/rollup-reads.ts) — never 24 h of raw rows for the whole tenant.
  * Counts: paused monitors are counted as `paused`, not under their last state.
  */
 export async function getTenantOverview(ctx: ServiceContext) {
@@ -18,7 +20,6 @@ export async function getTenantOverview(ctx: ServiceContext) {
   return withTenant(ctx, async (tx) => {
     await auditTenantRead(tx, ctx, "tenant.overview");
     const now = new Date();
-    const from24h = new Date(now.getTime() - DAY_MS);
     const from30d = new Date(now.getTime() - 30 * DAY_MS);
 
     const monitors = await tx.monitor.findMany({
@@ -57,8 +58,9 @@ export async function getTenantOverview(ctx: ServiceContext) {
         monitor: { select: { id: true, name: true } },
       },
     });
-    const sparklines = await latencySeries(tx, { tenantId, from: from24h, to: now, bucketSeconds: 3600 });
-    const seconds30d = await stateSecondsByMonitor(tx, { tenantId, from: from30d, to: now });
+    const sparkFrom = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 23 * 3_600_000);
+    const sparklines = await rollupLatencySeries(tx, { tenantId, from: sparkFrom, to: now, now });
+    const seconds30d = await rollupStateSeconds(tx, { tenantId, from: from30d, to: now, now });
 
     const counts = emptyStateCounts();
     for (const m of monitors) {
@@ -71,7 +73,7 @@ export async function getTenantOverview(ctx: ServiceContext) {
       counts: { monitors: counts, assets: assets.length, openIncidents: openIncidents.length },
       monitors: monitors.map((m) => ({
         ...m,
-        sparkline24h: (sparklines.get(m.id) ?? []).map((p) => ({ t: p.t, avg: p.avg, max: p.max })),
+        sparkline24h: (sparklines.get(m.id) ?? []).map((p) => ({ t: p.t, avg: p.avg, max: p.max, p50: p.p50 })),
         uptime30d: uptimeOf(seconds30d.get(m.id), from30d, now).uptimePercent,
       })),
       assets,
