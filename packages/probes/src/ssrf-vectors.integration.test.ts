@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -407,6 +408,28 @@ describe("ssrf vectors: harness", () => {
       });
     }
     await expect.poll(() => canary.hits.length).toBe(canary.hosts.length);
+    canary.reset();
+  });
+
+  it("the recorder sees every dial (with the IP really dialled) and every spawn (control)", async () => {
+    recorder.attempts = [];
+    recorder.recording = true;
+    try {
+      await new Promise<void>((resolve) => {
+        const s = net.connect({ host: "localhost", port: canary.port, family: 4 }, () => {
+          s.destroy();
+          resolve();
+        });
+      });
+      await new Promise((resolve) => spawn(process.execPath, ["-e", ""]).once("close", resolve));
+    } finally {
+      recorder.recording = false;
+    }
+    expect(recorder.attempts).toEqual([
+      { kind: "tcp", target: "127.0.0.1", port: canary.port, requestedHost: "localhost", hasLookup: false },
+      { kind: "spawn", target: `${process.execPath} -e ` },
+    ]);
+    await expect.poll(() => canary.hits.length).toBe(1);
     canary.reset();
   });
 
