@@ -88,6 +88,7 @@ CREATE TABLE "rollup_watermarks" (
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON TABLE "rollup_watermarks" FROM steward_app;
 GRANT SELECT ON TABLE "rollup_watermarks" TO steward_app;
 
--- Raw edges of a window read state_intervals that overlap it: open intervals come from the partial
--- unique index on monitor_id; closed ones by their end.
+-- The rollers (all tenants) and the readers' raw edges (one tenant) find the state_intervals overlapping
+-- a recent window by their end (NULL = open; btree indexes NULLs), not by scanning every interval.
+CREATE INDEX "state_intervals_ended_at_idx" ON "state_intervals" ("ended_at");
 CREATE INDEX "state_intervals_tenant_id_ended_at_idx" ON "state_intervals" ("tenant_id", "ended_at");
