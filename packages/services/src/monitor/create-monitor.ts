@@ -1,4 +1,4 @@
-import { HttpProbeConfig } from "@steward/probes";
+import { HttpProbeConfig, PROBES, type ProbeKind } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -18,21 +18,43 @@ export const MONITOR_MAX_INTERVAL_SECONDS = 24 * 60 * 60;
  */
 export const HttpMonitorConfig = HttpProbeConfig;
 
-export const CreateMonitorInput = z.object({
+const monitorFields = {
   name: z.string().trim().min(1).max(120),
-  kind: z.literal("HTTP").default("HTTP"),
   assetId: z.uuid().nullish(),
-  config: HttpMonitorConfig,
   intervalSeconds: z.int().min(MONITOR_MIN_INTERVAL_SECONDS).max(MONITOR_MAX_INTERVAL_SECONDS).default(60),
   timeoutMs: z.int().min(500).max(60_000).default(10_000),
   confirmations: z.int().min(1).max(10).default(2),
   recoveryThreshold: z.int().min(1).max(10).default(1),
   degradedThresholdMs: z.int().min(1).max(60_000).nullish(),
-});
+};
+
+const kindInput = <K extends ProbeKind>(kind: K) =>
+  z.object({
+    ...monitorFields,
+    kind: z.literal(kind),
+    config: PROBES[kind].configSchema as (typeof PROBES)[K]["configSchema"],
+  });
+
+/**
+ * One variant per probe kind: `config` is validated by that kind's own probe schema (@steward/probes), so
+ * what the service stores is exactly what the worker accepts. `kind` defaults to HTTP (older callers).
+ * HEARTBEAT (push) is not a probe and is created by its own slice.
+ */
+export const CreateMonitorInput = z.discriminatedUnion("kind", [
+  z.object({ ...monitorFields, kind: z.literal("HTTP").default("HTTP"), config: HttpMonitorConfig }),
+  kindInput("TCP"),
+  kindInput("DNS"),
+  kindInput("TLS"),
+  kindInput("POSTGRES"),
+  kindInput("REDIS"),
+  kindInput("MQTT"),
+  kindInput("PROMETHEUS"),
+  kindInput("ICMP"),
+]);
 export type CreateMonitorInput = z.input<typeof CreateMonitorInput>;
 
 /**
- * Create an HTTP monitor. Writes the row and its audit entry only: the worker reconciles its job schedulers
+ * Create a monitor of any probe kind. Writes the row and its audit entry only: the worker reconciles its job schedulers
  * from Postgres, so nothing is enqueued here.
  */
 export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitorInput) {
@@ -64,12 +86,34 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
         action: "monitor.create",
         targetType: "monitor",
         targetId: monitor.id,
-        metadata: { name: input.name, url: input.config.url, intervalSeconds: input.intervalSeconds },
+        metadata: {
+          name: input.name,
+          kind: input.kind,
+          target: monitorTarget(input),
+          intervalSeconds: input.intervalSeconds,
+        },
       });
       return monitor;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError("A monitor with this name already exists", { field: "name" });
     throw e;
+  }
+}
+
+/** What the monitor watches, for the audit trail: never a password or a CA bundle. */
+export function monitorTarget(input: z.output<typeof CreateMonitorInput>): string {
+  switch (input.kind) {
+    case "HTTP":
+    case "PROMETHEUS":
+      return input.config.url;
+    case "DNS":
+      return `${input.config.recordType} ${input.config.name}`;
+    case "ICMP":
+      return input.config.host;
+    case "POSTGRES":
+      return `${input.config.host}:${input.config.port}/${input.config.database}`;
+    default:
+      return `${input.config.host}:${input.config.port}`;
   }
 }
