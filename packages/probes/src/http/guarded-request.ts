@@ -26,6 +26,8 @@ export interface GuardedRequest {
   signal: AbortSignal;
   timeoutMs: number;
   maxHeaderBytes?: number;
+  /** Extra TLS options for HTTPS hops (e.g. a private CA); servername is always the URL's host name. */
+  tls?: { ca?: string | string[] };
 }
 
 export interface GuardedResponse {
@@ -104,7 +106,7 @@ async function exchange(
 ): Promise<Omit<GuardedResponse, "finalUrl" | "hops" | "remote">> {
   const client = new Client(url.origin, {
     // The only address this socket may reach: the one the guard just checked (no second resolution).
-    connect: { lookup: pinnedLookup(remote), timeout: req.timeoutMs, keepAlive: false },
+    connect: { ...req.tls, lookup: pinnedLookup(remote), timeout: req.timeoutMs, keepAlive: false },
     connectTimeout: req.timeoutMs,
     headersTimeout: req.timeoutMs,
     bodyTimeout: req.timeoutMs,
