@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import net from "node:net";
+import { createSsrfGuard, LOOPBACK_CIDRS } from "@steward/probes";
+import type { ProbeResultRow, ProbeTarget } from "@steward/services";
+import type { Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ResultBatcher } from "../batcher.ts";
+import { createLogger } from "../logger.ts";
+import { MonitorCache } from "../monitor-cache.ts";
+import { createProbeRunProcessor } from "./probe-run.ts";
+
+// The processor dispatches on monitor.kind through getProbe: a TCP monitor runs the TCP probe against a
+// real listener; a kind without a probe (HEARTBEAT is push-based) or a config the kind's schema rejects is
+// UNKNOWN, never DOWN.
+let server: net.Server;
+let port: number;
+beforeAll(async () => {
+  server = net.createServer((s) => s.destroy());
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as net.AddressInfo).port;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function harness(monitors: ProbeTarget[]) {
+  const rows: ProbeResultRow[] = [];
+  const byId = new Map(monitors.map((m) => [m.id, m]));
+  const process = createProbeRunProcessor({
+    monitors: new MonitorCache(1000, async (id) => byId.get(id) ?? null),
+    batcher: { add: async (row: ProbeResultRow) => void rows.push(row) } as unknown as ResultBatcher,
+    ssrf: createSsrfGuard({ allowCidrs: LOOPBACK_CIDRS }),
+    signal: new AbortController().signal,
+    log: createLogger("silent"),
+  });
+  const run = (monitorId: string) =>
+    process({ id: `adhoc-${randomUUID()}`, timestamp: Date.now(), opts: {}, data: { monitorId } } as unknown as Job);
+  return { rows, run };
+}
+
+const monitor = (kind: string, config: unknown): ProbeTarget => ({
+  id: randomUUID(),
+  tenantId: randomUUID(),
+  kind,
+  config,
+  intervalSeconds: 10,
+  timeoutMs: 2000,
+  degradedThresholdMs: null,
+  paused: false,
+  state: "UNKNOWN",
+});
+
+describe("probe.run dispatches by kind", () => {
+  it("TCP up and down; HEARTBEAT and invalid config are UNKNOWN", async () => {
+    const up = monitor("TCP", { host: "127.0.0.1", port });
+    const closed = await new Promise<number>((resolve) => {
+      const s = net.createServer();
+      s.listen(0, "127.0.0.1", () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const down = monitor("TCP", { host: "127.0.0.1", port: closed });
+    const push = monitor("HEARTBEAT", {});
+    const invalid = monitor("DNS", { name: "x.test", recordType: "SRV" });
+    const h = harness([up, down, push, invalid]);
+    for (const m of [up, down, push, invalid]) await h.run(m.id);
+    const stateOf = (id: string) => h.rows.find((r) => r.monitorId === id);
+    expect(stateOf(up.id)).toMatchObject({ state: "UP", error: null });
+    expect(stateOf(down.id)).toMatchObject({ state: "DOWN", error: "connection refused" });
+    expect(stateOf(push.id)).toMatchObject({ state: "UNKNOWN", error: "no probe for kind HEARTBEAT" });
+    expect(stateOf(invalid.id)).toMatchObject({ state: "UNKNOWN", error: "invalid monitor configuration" });
+  });
+});
