@@ -54,7 +54,7 @@ describe("prometheus exposition parser", () => {
 
   it("round-trips arbitrary label values and finite numbers (property)", () => {
     const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,10}$/);
-    const escape = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+    const esc = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
     fc.assert(
       fc.property(
         fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/),
@@ -62,7 +62,7 @@ describe("prometheus exposition parser", () => {
         fc.double({ noNaN: true, noDefaultInfinity: true }),
         (name, labels, value) => {
           const body = Object.entries(labels)
-            .map(([k, v]) => `${k}="${escape(v)}"`)
+            .map(([k, v]) => `${k}="${esc(v)}"`)
             .join(",");
           const line = `${name}${body ? `{${body}}` : ""} ${String(value)}`;
           const parsed = parseSampleLine(line);

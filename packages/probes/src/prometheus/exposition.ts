@@ -47,7 +47,7 @@ export function parseSampleLine(line: string): Sample | null {
   const nameStart = i;
   while (i < n && NAME_CHAR.test(line[i] ?? "")) i++;
   const name = line.slice(nameStart, i);
-  const labels: Record<string, string> = {};
+  const labels: Record<string, string> = Object.create(null);
   const afterName = i;
   skipWs();
   if (line[i] !== "{") i = afterName;
