@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   createSsrfGuard,
@@ -74,6 +75,7 @@ describe("ssrf guard: addresses", () => {
     "::ffff:169.254.169.254",
     "::ffff:10.0.0.1",
     "::127.0.0.1",
+    "::8.8.8.8",
     "::7f00:1",
     "::ffff:0:7f00:1",
     "64:ff9b::127.0.0.1",
@@ -136,6 +138,10 @@ describe("ssrf guard: host names and resolution", () => {
     expect(normaliseHost("ＭETADATA.Google.Internal.")).toEqual({ kind: "name", name: "metadata.google.internal" });
     expect(normaliseHost("１２７.０.０.１")).toMatchObject({ kind: "ip", address: "127.0.0.1" });
     expect(normaliseHost("cafe.example")).toEqual({ kind: "name", name: "cafe.example" });
+    // inet_pton reads a dotted tail as two hex groups: ::1.2.3.4 is ::102:304 (IPv4-compatible), not mapped.
+    expect(normaliseHost("::1.2.3.4")).toMatchObject({ kind: "ip", address: "::102:304" });
+    expect(normaliseHost("::ffff:1.2.3.4")).toMatchObject({ kind: "ip", address: "::ffff:102:304" });
+    expect(normaliseHost("::01.2.3.4").kind).toBe("invalid");
     expect(normaliseHost("127.0.0.1 x").kind).toBe("invalid");
     expect(normaliseHost("").kind).toBe("invalid");
   });
@@ -193,5 +199,55 @@ describe("ssrf guard: host names and resolution", () => {
     expect(one).toEqual(["93.184.216.34", 4]);
     const all = await new Promise((r) => lookup("anything", { all: true }, (_e, a) => r(a)));
     expect(all).toEqual([{ address: "93.184.216.34", family: 4 }]);
+  });
+});
+
+describe("ssrf guard: properties", () => {
+  const strict = createSsrfGuard();
+  const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255));
+  const dotted = ([a, b, c, d]: number[]) => `${a}.${b}.${c}.${d}`;
+
+  it("every inet_aton spelling of an IPv4 address is judged exactly like the address", () => {
+    fc.assert(
+      fc.property(ipv4, fc.nat(3), ([a, b, c, d]) => {
+        const n = ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+        const canonical = `${a}.${b}.${c}.${d}`;
+        const spellings = [
+          String(n),
+          `0x${n.toString(16)}`,
+          `0${n.toString(8)}`,
+          `${a}.${(b << 16) + (c << 8) + d}`,
+          `${a}.${b}.${(c << 8) + d}`,
+          `0${a.toString(8)}.0x${b.toString(16)}.${c}.0${d.toString(8)}`,
+          `0x${a.toString(16).toUpperCase()}.${b}.${c}.${d}.`,
+        ];
+        for (const s of spellings) {
+          expect(normaliseHost(s)).toMatchObject({ kind: "ip", address: canonical });
+          expect(strict.check(s)).toBe(strict.check(canonical));
+        }
+      }),
+    );
+  });
+
+  it("IPv4-mapped and NAT64 forms are allowed exactly when the embedded address is", () => {
+    fc.assert(
+      fc.property(ipv4, (parts) => {
+        const v4 = dotted(parts);
+        const blocked = strict.check(v4) !== null;
+        const hex = (i: number) => (((parts[i] as number) << 8) + (parts[i + 1] as number)).toString(16);
+        for (const v6 of [
+          `::ffff:${v4}`,
+          `::ffff:${hex(0)}:${hex(2)}`,
+          `64:ff9b::${v4}`,
+          `64:ff9b::${hex(0)}:${hex(2)}`,
+        ]) {
+          expect(strict.check(v6) !== null, v6).toBe(blocked);
+        }
+        // Every other embedding is refused whatever it carries.
+        for (const v6 of [`::${v4}`, `::ffff:0:${v4}`, `64:ff9b:1::${v4}`, `2002:${hex(0)}:${hex(2)}::1`]) {
+          expect(strict.check(v6), v6).not.toBeNull();
+        }
+      }),
+    );
   });
 });

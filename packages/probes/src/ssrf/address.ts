@@ -114,6 +114,16 @@ export function parseIp(input: string): IP | null {
   if (s.includes(":")) {
     const zone = s.indexOf("%");
     if (zone >= 0) s = s.slice(0, zone);
+    // A dotted IPv4 tail is two plain hex groups (inet_pton: "::1.2.3.4" is ::102:304). ipaddr.js would
+    // read "::a.b.c.d" as IPv4-*mapped* (::ffff:a.b.c.d), judging a different address than the one dialled.
+    const tail = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+    if (tail) {
+      const [a, b, c, d] = tail.slice(2).map(Number) as [number, number, number, number];
+      if (![a, b, c, d].every((x) => x <= 255) || tail.slice(2).some((x) => x.length > 1 && x.startsWith("0"))) {
+        return null;
+      }
+      s = `${tail[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    }
     return ipaddr.IPv6.isValid(s) ? ipaddr.IPv6.parse(s) : null;
   }
   if (s === "" || !/^[0-9a-fA-FxX.]+$/.test(s)) return null;
