@@ -209,7 +209,7 @@ describe("ssrf guard: properties", () => {
 
   it("every inet_aton spelling of an IPv4 address is judged exactly like the address", () => {
     fc.assert(
-      fc.property(ipv4, fc.nat(3), ([a, b, c, d]) => {
+      fc.property(ipv4, ([a, b, c, d]) => {
         const n = ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
         const canonical = `${a}.${b}.${c}.${d}`;
         const spellings = [
