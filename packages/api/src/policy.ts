@@ -42,6 +42,7 @@ export const POLICY = {
   "tenant.overview": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "asset.list": { kind: "tenant", permission: "asset:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.list": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "monitor.kinds": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.search": {
     kind: "tenant",
     permission: "monitor:read",

@@ -4,6 +4,7 @@ import {
   GetMonitorInput,
   getMonitor,
   ListMonitorsInput,
+  listMonitorKinds,
   listMonitors,
   SearchMonitorsInput,
   SetMonitorPausedInput,
@@ -26,6 +27,8 @@ export const monitorRouter = {
   list: permission("monitor:read")
     .input(ListMonitorsInput)
     .query(({ ctx, input }) => listMonitors(ctx.service, input)),
+  /** Probe kinds with their config JSON Schema (the create / edit form is built from it). */
+  kinds: permission("monitor:read").query(({ ctx }) => listMonitorKinds(ctx.service)),
   search: permission("monitor:read")
     .input(SearchMonitorsInput)
     .query(({ ctx, input }) => searchMonitors(ctx.service, input)),

@@ -1,5 +1,6 @@
 export * from "./create-monitor.ts";
 export * from "./get-monitor.ts";
+export * from "./list-monitor-kinds.ts";
 export * from "./list-monitors.ts";
 export * from "./monitor-metrics.ts";
 export * from "./search-monitors.ts";

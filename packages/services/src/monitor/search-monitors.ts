@@ -26,6 +26,8 @@ export const SearchMonitorsInput = z.object({
     .optional(),
   tag: z.string().trim().min(1).max(60).optional(),
   assetId: z.uuid().optional(),
+  /** Only these monitors (e.g. the edit form reading one monitor's list row). */
+  ids: z.array(z.uuid()).min(1).max(200).optional(),
   sort: MonitorSort.default("name"),
   dir: z.enum(["asc", "desc"]).default("asc"),
   page: z.int().min(1).max(100_000).default(1),
@@ -84,6 +86,7 @@ export async function searchMonitors(ctx: ServiceContext, rawInput: SearchMonito
   if (input.kind?.length) base.push(Prisma.sql`m.kind::text = any(${input.kind}::text[])`);
   if (input.tag) base.push(Prisma.sql`m.tags @> array[${input.tag}]::text[]`);
   if (input.assetId) base.push(Prisma.sql`m.asset_id = ${input.assetId}::uuid`);
+  if (input.ids) base.push(Prisma.sql`m.id = any(${input.ids}::uuid[])`);
   const where = Prisma.join(base, " and ");
   const whereAll = input.status?.length ? Prisma.sql`${where} and ${statusClause(input.status)}` : where;
 
