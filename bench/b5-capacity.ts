@@ -1,0 +1,130 @@
+// B5: sustained end-to-end capacity on one box. N monitors (default 15,000 every 10 s = 1,500 probes/s)
+// probed by the real worker processes (apps/worker/src/main.ts, one per core, product reconcile,
+// schedulers, probes, batched ingest) against a node:http target. From Postgres: results stored per
+// second in the measured window, and lateness of each run (checked_at - latency - scheduled_at).
+// Ceiling: wrk (Connection: close) against the same target, same run.
+// Target: >= 1,500 probes/s with p99 lateness < 1 s (quality.md).
+import { type ChildProcess, spawn } from "node:child_process";
+import { cpus } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import {
+  envNumber,
+  freePort,
+  log,
+  report,
+  requireBinary,
+  round,
+  run,
+  setupDatabase,
+  sleep,
+  startProcess,
+} from "./lib/harness.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MONITORS = envNumber("BENCH_MONITORS", 15_000);
+const INTERVAL_S = envNumber("BENCH_INTERVAL_S", 10);
+const SECONDS = envNumber("BENCH_DURATION_S", 60);
+const WORKERS = envNumber("BENCH_WORKERS", cpus().length);
+const CONCURRENCY = envNumber("BENCH_CONCURRENCY", 200);
+
+const wrk = requireBinary("wrk", "wrk");
+const db = await setupDatabase("B5");
+const port = await freePort();
+const target = await startProcess(process.execPath, [path.join(root, "bench/lib/target-server.mjs"), String(port)]);
+const url = `http://127.0.0.1:${port}/`;
+const workers: ChildProcess[] = [];
+const redis = new Redis(process.env.REDIS_URL || "redis://127.0.0.1:6379");
+try {
+  const out = await run(wrk, ["-t1", "-c128", "-d8s", "-H", "Connection: close", url]);
+  const ceiling = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  log(`wrk Connection: close: ${round(ceiling, 0)} req/s`);
+
+  const { insertMonitors } = await import("./lib/fleet.ts");
+  const admin = await db.admin();
+  await insertMonitors(admin, MONITORS, url, INTERVAL_S);
+  log(
+    `${MONITORS} monitors every ${INTERVAL_S} s (${MONITORS / INTERVAL_S} probes/s), ${WORKERS} worker processes × concurrency ${CONCURRENCY}`,
+  );
+
+  for (let i = 0; i < WORKERS; i++) {
+    workers.push(
+      spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+        cwd: root,
+        stdio: ["ignore", "ignore", "inherit"],
+        env: {
+          ...process.env,
+          LOG_LEVEL: "warn",
+          WORKER_HEALTH_PORT: String(await freePort()),
+          PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
+          PROBE_CONCURRENCY: String(CONCURRENCY),
+        },
+      }),
+    );
+  }
+  const t0 = Date.now();
+  while ((await redis.zcard(`${db.redisPrefix}:probes:repeat`)) < MONITORS) {
+    if (workers.some((w) => w.exitCode !== null)) throw new Error("a worker exited");
+    if (Date.now() - t0 > 180_000) throw new Error("schedulers not reconciled within 180 s");
+    await sleep(500);
+  }
+  log(`schedulers reconciled after ${round((Date.now() - t0) / 1000, 1)} s`);
+  const wStart = new Date(Date.now() + 2 * INTERVAL_S * 1000);
+  const wEnd = new Date(wStart.getTime() + SECONDS * 1000);
+  await sleep(wEnd.getTime() - Date.now() + 5_000);
+
+  const { rows } = await admin.query(
+    `select count(*)::int as n,
+            count(*) filter (where state = 'UP')::int as up,
+            percentile_cont(array[0.5, 0.95, 0.99]) within group (order by lateness) as p,
+            max(lateness)::float8 as max
+       from (select state, extract(epoch from (checked_at - scheduled_at)) * 1000 - coalesce(latency_ms, 0) as lateness
+               from probe_results where scheduled_at >= $1 and scheduled_at < $2) x`,
+    [wStart, wEnd],
+  );
+  await admin.end();
+  const r = rows[0] as { n: number; up: number; p: number[] | null; max: number };
+  const expected = Math.round((MONITORS * SECONDS) / INTERVAL_S);
+  const rate = r.n / SECONDS;
+  const [p50, p95, p99] = (r.p ?? [Number.NaN, Number.NaN, Number.NaN]).map((x) => round(x, 0));
+  log(
+    `${r.n}/${expected} results in ${SECONDS} s = ${round(rate, 0)} probes/s (${r.up} UP); ` +
+      `lateness p50 ${p50} ms, p95 ${p95} ms, p99 ${p99} ms, max ${round(r.max, 0)} ms`,
+  );
+  report({
+    bench: "B5",
+    value: round(rate, 0),
+    unit: "probes/s end to end",
+    ceiling: round(ceiling, 0),
+    ratio: round(rate / ceiling, 3),
+    target: ">= 1500 probes/s with p99 lateness < 1 s, every slot stored",
+    pass: rate >= 1500 && (p99 ?? Number.POSITIVE_INFINITY) < 1000 && r.n >= expected,
+    offeredPerSec: MONITORS / INTERVAL_S,
+    stored: r.n,
+    expected,
+    up: r.up,
+    latenessMs: { p50, p95, p99, max: round(r.max, 0) },
+    workers: WORKERS,
+    concurrency: CONCURRENCY,
+    seconds: SECONDS,
+  });
+} finally {
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          if (w.exitCode !== null) return resolve();
+          const kill = setTimeout(() => w.kill("SIGKILL"), 30_000);
+          w.once("exit", () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          w.kill("SIGTERM");
+        }),
+    ),
+  );
+  redis.disconnect();
+  await target.stop();
+  await db.drop();
+}
