@@ -71,7 +71,8 @@ export const icmpProbe: Probe<"ICMP", typeof IcmpProbeConfig> = {
         (resolve, reject) => {
           const child = spawn("ping", args, {
             stdio: ["ignore", "pipe", "pipe"],
-            env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C" },
+            // The worker's environment, with the C locale so the summary parses the same everywhere.
+            env: { ...process.env, LC_ALL: "C" },
           });
           run.defer(() => child.kill("SIGKILL"));
           let out = "";
