@@ -66,14 +66,14 @@ export const mqttProbe: Probe<"MQTT", typeof MqttProbeConfig> = {
       run.defer(() => client.end(true));
       await new Promise<void>((resolve, reject) => {
         client.once("connect", () => resolve());
-        client.once("error", (err: Error & { code?: string | number }) => {
+        // `on`, not `once`: mqtt may emit several errors before giving up, and an unheard one would throw.
+        client.on("error", (err: Error & { code?: string | number }) => {
           const reason = typeof err.code === "number" ? CONNACK_REASONS[err.code] : undefined;
           reject(reason ? new Error(`broker refused the connection: ${reason}`) : err);
         });
         client.once("close", () => reject(new Error("connection closed before CONNACK")));
         run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
       });
-      client.on("error", () => {}); // later protocol errors surface through the round trip below
 
       const topic = `${config.topicPrefix}/${id}`;
       const payload = `steward-probe ${id} ${Date.now()}`;

@@ -71,7 +71,7 @@ export const redisProbe: Probe<"REDIS", typeof RedisProbeConfig> = {
             resolve(lines);
           }
         });
-        socket.once("error", reject);
+        socket.on("error", reject);
         socket.once("close", () => reject(new Error("connection closed before the reply")));
         run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
       });

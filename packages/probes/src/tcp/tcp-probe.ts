@@ -25,7 +25,7 @@ export const tcpProbe: Probe<"TCP", typeof TcpProbeConfig> = {
           socket.destroy();
           resolve();
         });
-        socket.once("error", reject);
+        socket.on("error", reject);
         run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
       });
       return { ok: true };

@@ -79,7 +79,7 @@ export const tlsProbe: Probe<"TLS", typeof TlsProbeConfig> = {
         });
         run.defer(() => s.destroy());
         s.once("secureConnect", () => resolve(s));
-        s.once("error", reject);
+        s.on("error", reject);
         run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
       });
       const cert = socket.getPeerCertificate();
