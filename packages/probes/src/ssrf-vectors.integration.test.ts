@@ -83,6 +83,19 @@ interface Vector {
   expect?: "ssrf" | "rebind" | "redirect";
 }
 
+/**
+ * This machine's own non-loopback addresses that the guard must refuse (private, ULA, documentation...).
+ * A public address on an interface (some CI hosts) is not a vector: the guard rightly allows it.
+ */
+function ownAddresses(): string[] {
+  const strict = createSsrfGuard();
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .map((a) => a?.address ?? "")
+    .filter((a) => a !== "" && !a.startsWith("fe80") && !a.startsWith("127.") && a !== "::1")
+    .filter((a) => strict.check(a) !== null);
+}
+
 const host = (group: string, hosts: string[]): Vector[] => hosts.map((h) => ({ group, host: h }));
 const VECTORS: Vector[] = [
   ...host("loopback v4", [
@@ -176,13 +189,7 @@ const VECTORS: Vector[] = [
     "100::1",
   ]),
   // This machine's own (non-loopback) addresses: the canary listens there too.
-  ...host(
-    "own interfaces",
-    Object.values(os.networkInterfaces())
-      .flat()
-      .filter((a) => a && !a.internal && !a.address.startsWith("fe80"))
-      .map((a) => a?.address as string),
-  ),
+  ...host("own interfaces", ownAddresses()),
   ...host("dns names", [
     "loop.test",
     "loop6.test",
@@ -329,11 +336,7 @@ function judge(v: Vector, run: Run): string[] {
 
 // --- lifecycle ----------------------------------------------------------------------------------------
 beforeAll(async () => {
-  const own = Object.values(os.networkInterfaces())
-    .flat()
-    .filter((a) => a && !a.internal && !a.address.startsWith("fe80"))
-    .map((a) => a?.address as string);
-  canary = await startCanary(own);
+  canary = await startCanary(ownAddresses());
   dnsServer = await startDnsServer();
   const viaDns = dnsServerResolver([`127.0.0.1:${dnsServer.port}`], { timeoutMs: 1000 });
   const resolver: SsrfResolver = async (name, signal) => {
