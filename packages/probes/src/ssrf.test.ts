@@ -175,6 +175,12 @@ describe("ssrf guard: host names and resolution", () => {
       await expect(resolvePinned(host, guard)).rejects.toMatchObject({ code: "ESSRFBLOCKED" });
     }
     await expect(resolvePinned("missing.test", guard)).rejects.toMatchObject({ code: "ENOTFOUND" });
+    // The message names the range, never the internal address a name resolved to (no DNS enumeration).
+    const err = await resolvePinned("private.test", guard).catch((e: Error) => e);
+    expect(err).toMatchObject({ address: "private.test", resolved: "10.0.0.5" });
+    expect((err as Error).message).toBe(
+      "private.test is not allowed (resolves to a refused address: private (10.0.0.0/8))",
+    );
   });
 
   it("the lookup refuses names and spellings resolving to blocked addresses", async () => {

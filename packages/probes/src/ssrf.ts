@@ -43,8 +43,11 @@ export const SSRF_ERROR_PREFIX = "blocked by SSRF policy";
 export class SsrfBlockedError extends Error {
   readonly code = "ESSRFBLOCKED";
   constructor(
+    /** The host or address refused, as the probe's config spells it (normalised). */
     readonly address: string,
     readonly reason: string,
+    /** For a name: the resolved address that was refused (for logs; not in the message). */
+    readonly resolved?: string,
   ) {
     super(`${address} is not allowed (${reason})`);
     this.name = "SsrfBlockedError";
@@ -144,10 +147,11 @@ export function createSsrfGuard(options: { allowCidrs?: readonly string[]; resol
     if (addresses.length === 0) {
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${h.name}`), { code: "ENOTFOUND", hostname: h.name });
     }
-    // Every answer must pass: a name mixing public and private answers is refused as a whole.
+    // Every answer must pass: a name mixing public and private answers is refused as a whole. The
+    // message names the range, not the address: probe errors must not enumerate the worker's internal DNS.
     for (const a of addresses) {
       const reason = check(a.address);
-      if (reason) throw new SsrfBlockedError(`${h.name} → ${a.address}`, reason);
+      if (reason) throw new SsrfBlockedError(h.name, `resolves to a refused address: ${reason}`, a.address);
     }
     return addresses;
   }
