@@ -9,6 +9,7 @@ import { redisProbe } from "./redis/redis-probe.ts";
 import { tcpProbe } from "./tcp/tcp-probe.ts";
 import { tlsProbe } from "./tls/tls-probe.ts";
 
+export * from "./common/secrets.ts";
 export * from "./dns/dns-probe.ts";
 export * from "./http/http-probe.ts";
 export * from "./icmp/icmp-probe.ts";
