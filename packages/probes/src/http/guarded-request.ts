@@ -62,7 +62,7 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
     }
     hops.push(url.href);
     const remote = await resolvePinned(url.hostname, req.guard, { signal: req.signal });
-    const res = await exchange(url, remote, method, headers, body, req);
+    const res = await exchange(url, remote, method, headers, body, req, hop < req.maxRedirects);
     const location = res.headers.location;
     if (!REDIRECT.has(res.statusCode) || req.maxRedirects === 0 || typeof location !== "string") {
       return { ...res, finalUrl: url.href, hops, remote };
@@ -103,6 +103,7 @@ async function exchange(
   headers: Record<string, string>,
   body: string | undefined,
   req: GuardedRequest,
+  mayFollow: boolean,
 ): Promise<Omit<GuardedResponse, "finalUrl" | "hops" | "remote">> {
   const client = new Client(url.origin, {
     // The only address this socket may reach: the one the guard just checked (no second resolution).
@@ -124,14 +125,17 @@ async function exchange(
     });
     const chunks: Buffer[] = [];
     let read = 0;
+    // A redirect that will be followed: its body is never read (the connection is dropped).
+    const skip = mayFollow && REDIRECT.has(res.statusCode) && typeof res.headers.location === "string";
     try {
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        if (req.collectBody)
-          chunks.push(read + buf.length > req.maxBodyBytes ? buf.subarray(0, req.maxBodyBytes - read) : buf);
-        read += buf.length;
-        if (read >= req.maxBodyBytes) break;
-      }
+      if (!skip)
+        for await (const chunk of res.body) {
+          const buf = chunk as Buffer;
+          if (req.collectBody)
+            chunks.push(read + buf.length > req.maxBodyBytes ? buf.subarray(0, req.maxBodyBytes - read) : buf);
+          read += buf.length;
+          if (read >= req.maxBodyBytes) break;
+        }
     } finally {
       if (!res.body.destroyed) res.body.destroy();
     }
