@@ -3,6 +3,8 @@ import { getProbe, type PROBES } from "@steward/probes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditRows, createWorld, tenantContext, type World } from "../testing/factories.ts";
 import { CreateMonitorInput, createMonitor } from "./create-monitor.ts";
+import { getMonitor } from "./get-monitor.ts";
+import { updateMonitor } from "./update-monitor.ts";
 
 let w: World;
 beforeAll(async () => {
@@ -53,5 +55,30 @@ describe("createMonitor accepts every probe kind, validated by that kind's schem
     expect(bad({ kind: "PROMETHEUS", config: { ...CONFIGS.PROMETHEUS, op: "~" } }).success).toBe(false);
     expect(bad({ kind: "DNS", config: { name: "x.test", recordType: "SRV" } }).success).toBe(false);
     expect(bad({ kind: "ICMP", config: { host: "x.test", count: 1, minReplies: 2 } }).success).toBe(false);
+  });
+});
+
+describe("secrets in monitor configs are write-only", () => {
+  it("monitor.get omits the password (says it is set); an edit without it keeps it; a new one replaces it", async () => {
+    const ctx = await tenantContext(w.personas.engineerA.user, w.tenants.A.id);
+    const m = await createMonitor(ctx, {
+      name: "pg secret",
+      kind: "POSTGRES",
+      config: CONFIGS.POSTGRES,
+    } as CreateMonitorInput);
+    const got = await getMonitor(ctx, { monitorId: m.id });
+    expect(got.monitor.config).not.toHaveProperty("password");
+    expect(got.monitor.secretsSet).toEqual(["password"]);
+    expect(JSON.stringify(got)).not.toContain("hunter2-secret");
+
+    const stored = async () =>
+      (await withSystem((tx) => tx.monitor.findUniqueOrThrow({ where: { id: m.id } }))).config as Record<
+        string,
+        unknown
+      >;
+    await updateMonitor(ctx, { monitorId: m.id, config: { ...(got.monitor.config as object), database: "app2" } });
+    expect(await stored()).toMatchObject({ database: "app2", password: "hunter2-secret" });
+    await updateMonitor(ctx, { monitorId: m.id, config: { ...(got.monitor.config as object), password: "rotated" } });
+    expect(await stored()).toMatchObject({ password: "rotated" });
   });
 });

@@ -1,4 +1,5 @@
 import { computeUptime, emptyLatencySummary, latencyPercentiles } from "@steward/domain";
+import { redactConfig } from "@steward/probes";
 import { z } from "zod";
 import { auditTenantRead } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -98,8 +99,10 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
       where: { tenantId, monitorId: monitor.id, status: { not: "RESOLVED" } },
       select: { id: true, number: true, title: true, status: true, openedAt: true },
     });
+    // Secrets (database / broker passwords) never leave the server: the config comes back without them.
+    const redacted = redactConfig(monitor.kind, monitor.config);
     return {
-      monitor,
+      monitor: { ...monitor, config: redacted.config as typeof monitor.config, secretsSet: redacted.secretsSet },
       latency24h: latency.get(monitor.id) ?? [],
       /** Histogram percentiles (bound in domain/latency-histogram.ts) with exact count/avg/min/max. */
       latencyPercentiles: { h24: latencyPercentiles24h, d30: latencyPercentiles30d },

@@ -1,4 +1,4 @@
-import { getProbe } from "@steward/probes";
+import { getProbe, mergeSecrets } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -56,14 +56,15 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
     return await withTenant(ctx, async (tx) => {
       const current = await tx.monitor.findFirst({
         where: { id: input.monitorId, tenantId },
-        select: { id: true, kind: true },
+        select: { id: true, kind: true, config: true },
       });
       if (!current) throw new NotFoundError("Monitor not found");
       let config: object | undefined;
       if (input.config) {
         const probe = getProbe(current.kind);
         if (!probe) throw new ValidationError(`No probe for kind ${current.kind}`, { field: "kind" });
-        const parsed = probe.configSchema.safeParse(input.config);
+        // Secrets are write-only (monitor.get redacts them): an edit that leaves one out keeps the stored one.
+        const parsed = probe.configSchema.safeParse(mergeSecrets(current.kind, current.config, input.config));
         if (!parsed.success) {
           throw new ValidationError("Invalid configuration", { field: "config", fields: configIssues(parsed.error) });
         }
