@@ -112,6 +112,8 @@ try {
     pass: ratio >= 0.5 && best.probesPerSec >= 3000 && best.failed === 0,
     bestConcurrency: best.concurrency,
     cpuUsPerProbe: best.cpuUsPerProbe,
+    // Noise-robust capacity: probes one fully available core could run at the measured CPU cost.
+    probesPerCoreSecond: round(1e6 / best.cpuUsPerProbe, 0),
     sweep,
     nodeHttpReference: nodeHttp,
     seconds: SECONDS,
