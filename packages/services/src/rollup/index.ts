@@ -5,5 +5,11 @@ export * from "./get-uptime-from-rollups.ts";
 export * from "./roll-daily-rollups.ts";
 export * from "./roll-hourly-rollups.ts";
 export { planRollupWindow, type RollupPlan } from "./rollup-plan.ts";
-export { type RollupWindow, rollupLatencySummaries, rollupStateSeconds } from "./rollup-reads.ts";
+export {
+  type RollupLatencyPoint,
+  type RollupWindow,
+  rollupLatencySeries,
+  rollupLatencySummaries,
+  rollupStateSeconds,
+} from "./rollup-reads.ts";
 export { type RollupLevel, readWatermarks } from "./rollup-watermarks.ts";

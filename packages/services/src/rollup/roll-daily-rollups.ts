@@ -69,7 +69,9 @@ export async function rollDailyRollups(input: RollDailyInput): Promise<RollDaily
   const now = input.now ?? new Date();
   const sql = dailyRollupSql();
   const out: RollDailyResult = { statements: 0, upserted: 0, deleted: 0, rolled: null, coverage: null };
-  const hourly = (await readWatermarks(getSystemPool())).hourly;
+  const marks = await readWatermarks(getSystemPool());
+  out.coverage = marks.daily;
+  const hourly = marks.hourly;
   if (!hourly) return out;
   const from = Math.max(floorTo(input.from.getTime(), DAY_MS), ceilTo(hourly.from.getTime(), DAY_MS));
   const to = Math.min(ceilTo(input.to.getTime(), DAY_MS), floorTo(hourly.until.getTime(), DAY_MS));

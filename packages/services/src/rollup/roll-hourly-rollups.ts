@@ -4,7 +4,7 @@ import type { SqlClient } from "../probe/sql.ts";
 import type { Coverage } from "./rollup-plan.ts";
 import { HOUR_MS } from "./rollup-plan.ts";
 import { BIN_ORIGIN, ROLLUP_COLUMNS, UPSERT_SET } from "./rollup-sql.ts";
-import { extendWatermark, ROLLUP_LOCK_SQL } from "./rollup-watermarks.ts";
+import { extendWatermark, ROLLUP_LOCK_SQL, readWatermarks } from "./rollup-watermarks.ts";
 
 export interface RollHourlyInput {
   /** UTC hour boundaries; [from, to). */
@@ -164,5 +164,6 @@ export async function rollHourlyRollups(input: RollHourlyInput): Promise<RollHou
       out.coverage = await extendWatermark(db, "hourly", from, new Date(Math.max(until, from.getTime())));
     });
   }
+  if (out.statements === 0) out.coverage = (await readWatermarks(getSystemPool())).hourly;
   return out;
 }
