@@ -17,6 +17,14 @@ import { type Coverage, planRollupWindow, type Range, type RollupPlan, twoRanges
  * partial first hour, the open current hour, anything not rolled yet) from state_intervals /
  * probe_results — so answers are exact whether or not the rollup job has caught up, and a long window
  * reads O(days + 48) rollup rows per monitor plus O(state changes) in at most two partial hours.
+ *
+ * Time zones: rollup buckets are UTC hours and days. "A day" in a tenant's zone is just a window
+ * [local midnight, next local midnight): for whole-hour offsets it is read from 24 hourly rows (plus
+ * daily rows where whole UTC days fit). For 30/45-minute offsets (Asia/Kolkata, Asia/Kathmandu, …) the
+ * partial hours at the edges come from raw data: uptime stays exact (state_intervals are kept forever),
+ * but latency for those two partial hours needs raw probe_results, which retention drops after 30 days
+ * — older percentiles for such zones then miss up to two half hours per window. Proper support
+ * (15-minute rollups) is out of scope for now.
  */
 
 export interface RollupWindow {
