@@ -10,6 +10,7 @@ import path from "node:path";
 import { ensureChromium } from "./lib/chromium.mjs";
 import { ensurePnpm, installDependencies } from "./lib/pnpm.mjs";
 import { ensureServices, redisCommands } from "./lib/services.mjs";
+import { ensureTestPeers } from "./lib/test-peers.mjs";
 import {
   bold,
   DATA_DIR,
@@ -158,6 +159,7 @@ async function testMain() {
         await ensureDatabase(env.DATABASE_URL);
       });
     }
+    if (steps.has("unit") || steps.has("integration")) await step("setup: test peers", ensureTestPeers);
     if (steps.has("e2e")) await step("setup: Chromium", () => ensureChromium().then(() => undefined));
     env.CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? env.CHROMIUM_PATH;
     await step("setup: prisma generate", () => generatePrismaClient(pnpm, env));
