@@ -137,6 +137,8 @@ async function exchange(
           if (read >= req.maxBodyBytes) break;
         }
     } finally {
+      // Destroying an unread undici body emits an AbortError: expected here, never an unhandled error.
+      res.body.on("error", () => {});
       if (!res.body.destroyed) res.body.destroy();
     }
     return {

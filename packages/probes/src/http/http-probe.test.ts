@@ -14,6 +14,17 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     switch (url.pathname) {
+      case "/echo": {
+        let body = "";
+        req.on("data", (c: Buffer) => {
+          body += c.toString();
+        });
+        req.on("end", () => {
+          res.setHeader("content-type", "application/json");
+          res.end(JSON.stringify({ method: req.method, headers: req.headers, body }));
+        });
+        return;
+      }
       case "/ok":
         res.end("fine");
         return;
@@ -185,6 +196,63 @@ describe("http probe against a real server", () => {
     );
     expect(r).toMatchObject({ ok: true, statusCode: 200, finalUrl: `http://second.test:${port}/ok` });
     expect(asked).toEqual(["first.test", "second.test"]);
+  });
+
+  it("sends the configured method, headers and body", async () => {
+    const seen: { method: string; headers: Record<string, string>; body: string }[] = [];
+    const capture = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        seen.push({ method: req.method ?? "", headers: req.headers as Record<string, string>, body });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => capture.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/`;
+    try {
+      for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+        const r = await httpProbe.run(
+          cfg(url, {
+            method,
+            headers: { "Content-Type": "application/json", "X-Token": "t1", "User-Agent": "custom/1" },
+            body: `{"m":"${method}"}`,
+          }),
+          ctx(),
+        );
+        expect(r).toMatchObject({ ok: true, statusCode: 200 });
+      }
+      expect((await httpProbe.run(cfg(url, { method: "HEAD" }), ctx())).ok).toBe(true);
+      expect(seen.map((s) => s.method)).toEqual(["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]);
+      expect(seen[0]).toMatchObject({
+        body: '{"m":"POST"}',
+        headers: { "content-type": "application/json", "x-token": "t1", "user-agent": "custom/1" },
+      });
+      expect(seen[5]?.headers["user-agent"]).toBe("Steward-Probe/1.0");
+    } finally {
+      capture.closeAllConnections();
+      await new Promise((r) => capture.close(r));
+    }
+  });
+
+  it("config: methods, headers and body are validated with clear messages", () => {
+    const bad = (extra: Record<string, unknown>) => {
+      const r = HttpProbeConfig.safeParse({ url: "http://example.com/", ...extra });
+      return r.success ? "" : r.error.issues.map((i) => i.message).join("; ");
+    };
+    expect(HttpProbeConfig.parse({ url: "http://example.com/" })).toMatchObject({ method: "GET" });
+    expect(bad({ method: "TRACE" })).toMatch(/Method must be one of GET, HEAD, POST/);
+    for (const h of ["Host", "connection", "Transfer-Encoding", "Upgrade", "TE", "Content-Length", "Keep-Alive"]) {
+      expect(bad({ headers: { [h]: "x" } }), h).toMatch(/cannot be set/);
+    }
+    expect(bad({ headers: { "X-A": "a\r\nInjected: 1" } })).toMatch(/line breaks/);
+    expect(bad({ headers: { "bad name": "x" } })).toMatch(/is not valid/);
+    expect(bad({ headers: { "X-A": "1", "x-a": "2" } })).toMatch(/set twice/);
+    expect(bad({ method: "GET", body: "x" })).toMatch(/cannot be sent with GET/);
+    expect(bad({ method: "POST", body: "x".repeat(64 * 1024 + 1) })).toMatch(/at most 64 KiB/);
+    expect(bad({ method: "POST", body: "x".repeat(64 * 1024), headers: { Authorization: "Bearer x" } })).toBe("");
   });
 
   it("shutdown abort → unknown", async () => {

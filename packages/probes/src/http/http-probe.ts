@@ -5,25 +5,88 @@ import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
 import { ssrfFailureMessage } from "../ssrf.ts";
 import { guardedRequest } from "./guarded-request.ts";
 
-export const HttpProbeConfig = z.object({
-  url: z.url({ protocol: /^https?$/ }).max(2048),
-  method: z.enum(["GET", "HEAD"]).default("GET"),
-  /** Status codes that count as up (of the final response); default any 2xx or 3xx. */
-  expectedStatus: z.array(z.number().int().min(100).max(599)).min(1).max(50).optional(),
-  /** Read at most this many body bytes, then drop the connection. */
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(0)
-    .max(1024 * 1024)
-    .default(64 * 1024),
-  /** Redirects to follow, each hop re-checked by the SSRF guard; 0 = judge the first response. */
-  maxRedirects: z.number().int().min(0).max(10).default(5),
+/** Hop-by-hop headers, and headers the probe owns (Host, framing): a monitor may not set them. */
+const FORBIDDEN_HEADERS = new Set([
+  "host",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "expect",
+  "http2-settings",
+]);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+const HttpHeaders = z.record(z.string(), z.string()).superRefine((h, ctx) => {
+  const names = Object.keys(h);
+  if (names.length > 32) ctx.addIssue({ code: "custom", message: "At most 32 request headers" });
+  const seen = new Set<string>();
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    const value = h[name] ?? "";
+    const issue = (message: string) => ctx.addIssue({ code: "custom", path: [name], message });
+    if (!HEADER_NAME.test(name) || name.length > 256)
+      issue(`Header name ${JSON.stringify(name.slice(0, 40))} is not valid`);
+    else if (FORBIDDEN_HEADERS.has(lower)) {
+      issue(
+        `${name}: Host, Content-Length, Expect and hop-by-hop headers (Connection, Transfer-Encoding, ...) cannot be set`,
+      );
+    }
+    if (seen.has(lower)) issue(`Header ${name} is set twice (names are case-insensitive)`);
+    seen.add(lower);
+    if (value.length > 8192) issue(`Header ${name}: value is too long (8192 characters max)`);
+    if (/[\r\n\0]/.test(value)) issue(`Header ${name}: value cannot contain line breaks or NUL`);
+  }
 });
+
+export const HttpProbeConfig = z
+  .object({
+    url: z.url({ protocol: /^https?$/ }).max(2048),
+    method: z.enum(HTTP_METHODS, { message: `Method must be one of ${HTTP_METHODS.join(", ")}` }).default("GET"),
+    /** Request headers (User-Agent may be overridden; Host and hop-by-hop headers may not). */
+    headers: HttpHeaders.optional(),
+    /** Request body (not with GET/HEAD); set Content-Type in `headers`. */
+    body: z
+      .string()
+      .refine((b) => Buffer.byteLength(b) <= MAX_REQUEST_BODY_BYTES, { message: "Request body is at most 64 KiB" })
+      .optional(),
+    /** Status codes that count as up (of the final response); default any 2xx or 3xx. */
+    expectedStatus: z.array(z.number().int().min(100).max(599)).min(1).max(50).optional(),
+    /** Read at most this many body bytes, then drop the connection. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1024 * 1024)
+      .default(64 * 1024),
+    /** Redirects to follow, each hop re-checked by the SSRF guard; 0 = judge the first response. */
+    maxRedirects: z.number().int().min(0).max(10).default(5),
+  })
+  .superRefine((c, ctx) => {
+    if (c.body && (c.method === "GET" || c.method === "HEAD")) {
+      ctx.addIssue({ code: "custom", path: ["body"], message: `A request body cannot be sent with ${c.method}` });
+    }
+  });
 export type HttpProbeConfig = z.infer<typeof HttpProbeConfig>;
 
 const MAX_HEADER_BYTES = 16 * 1024;
 const USER_AGENT = "Steward-Probe/1.0";
+
+/** User-Agent by default; the monitor's headers (lower-cased names) on top. */
+function requestHeaders(extra: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = { "user-agent": USER_AGENT };
+  if (extra) for (const [k, v] of Object.entries(extra)) out[k.toLowerCase()] = v;
+  return out;
+}
 
 function isExpected(status: number, expected: readonly number[] | undefined): boolean {
   return expected ? expected.includes(status) : status >= 200 && status < 400;
@@ -77,7 +140,8 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
       const res = await guardedRequest({
         url: config.url,
         method: config.method,
-        headers: { "user-agent": USER_AGENT },
+        headers: requestHeaders(config.headers),
+        ...(config.body ? { body: config.body } : {}),
         maxRedirects: config.maxRedirects,
         maxBodyBytes: config.maxBodyBytes,
         guard: ctx.ssrf,
