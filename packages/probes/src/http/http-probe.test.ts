@@ -28,6 +28,9 @@ beforeAll(async () => {
       case "/ok":
         res.end("fine");
         return;
+      case "/aaa":
+        res.end(`${"a".repeat(Number(url.searchParams.get("n") ?? 10))}!`);
+        return;
       case "/redirect": {
         const to = url.searchParams.get("to") ?? "/ok";
         res.writeHead(Number(url.searchParams.get("status") ?? 302), { location: to });
@@ -253,6 +256,91 @@ describe("http probe against a real server", () => {
     expect(bad({ method: "GET", body: "x" })).toMatch(/cannot be sent with GET/);
     expect(bad({ method: "POST", body: "x".repeat(64 * 1024 + 1) })).toMatch(/at most 64 KiB/);
     expect(bad({ method: "POST", body: "x".repeat(64 * 1024), headers: { Authorization: "Bearer x" } })).toBe("");
+  });
+
+  it("keyword present / absent, case-sensitive by default", async () => {
+    const run = async (extra: Record<string, unknown>) => httpProbe.run(cfg(`${base}/ok`, extra), ctx());
+    expect(await run({ keyword: "fine" })).toMatchObject({ ok: true, statusCode: 200 });
+    expect(await run({ keyword: "FINE" })).toMatchObject({
+      ok: false,
+      statusCode: 200,
+      error: 'keyword "FINE" not found in the response',
+    });
+    expect((await run({ keyword: "FINE", keywordCaseSensitive: false })).ok).toBe(true);
+    expect(await run({ keyword: "fine", keywordMode: "absent" })).toMatchObject({
+      ok: false,
+      error: 'keyword "fine" found in the response',
+    });
+    expect((await run({ keyword: "error", keywordMode: "absent" })).ok).toBe(true);
+    expect((await run({ keyword: "" })).ok).toBe(true);
+    // the status check comes first
+    const down = await httpProbe.run(cfg(`${base}/503`, { keyword: "fine" }), ctx());
+    expect(down).toMatchObject({ ok: false, error: "unexpected status 503" });
+  });
+
+  it("regex present / absent, flags, and a catastrophic pattern fails fast instead of hanging", async () => {
+    const run = async (path: string, extra: Record<string, unknown>) =>
+      httpProbe.run(cfg(`${base}${path}`, extra), ctx());
+    expect((await run("/ok", { regex: "^f\\w+e$" })).ok).toBe(true);
+    expect(await run("/ok", { regex: "^FINE$" })).toMatchObject({
+      ok: false,
+      error: "regex /^FINE$/ did not match the response",
+    });
+    expect((await run("/ok", { regex: "^FINE$", regexFlags: "i" })).ok).toBe(true);
+    expect(await run("/ok", { regex: "in", regexMode: "absent" })).toMatchObject({
+      ok: false,
+      error: "regex /in/ matched the response",
+    });
+    const t0 = Date.now();
+    const r = await run("/aaa?n=64", { regex: "^(a+)+$" });
+    expect(r).toMatchObject({ ok: false });
+    expect(r.unknown).toBeUndefined();
+    expect(r.error).toMatch(/regex took longer than 50 ms/);
+    expect(Date.now() - t0).toBeLessThan(1500);
+  });
+
+  it("JSON path assertions on a real JSON response", async () => {
+    const run = async (extra: Record<string, unknown>) =>
+      httpProbe.run(cfg(`${base}/echo`, { method: "POST", body: "hello", ...extra }), ctx());
+    expect((await run({ jsonPath: "$.method" })).ok).toBe(true);
+    expect((await run({ jsonPath: "$.method", jsonPathOp: "eq", jsonPathExpected: "POST" })).ok).toBe(true);
+    expect((await run({ jsonPath: "$.headers['content-length']", jsonPathOp: "ge", jsonPathExpected: "5" })).ok).toBe(
+      true,
+    );
+    expect((await run({ jsonPath: "body", jsonPathOp: "contains", jsonPathExpected: "ell" })).ok).toBe(true);
+    expect(await run({ jsonPath: "$.method", jsonPathOp: "ne", jsonPathExpected: "POST" })).toMatchObject({
+      ok: false,
+      error: 'JSON path $.method is "POST", expected ne "POST"',
+    });
+    expect(await run({ jsonPath: "$.nope" })).toMatchObject({ ok: false, error: "JSON path $.nope not found" });
+    const html = await httpProbe.run(cfg(`${base}/ok`, { jsonPath: "$.a" }), ctx());
+    expect(html).toMatchObject({ ok: false, error: "response is not valid JSON" });
+  });
+
+  it("config: assertions are checked when parsed", () => {
+    const bad = (extra: Record<string, unknown>) => {
+      const r = HttpProbeConfig.safeParse({ url: "http://example.com/", ...extra });
+      return r.success ? "" : r.error.issues.map((i) => i.message).join("; ");
+    };
+    expect(bad({ regex: "(" })).toMatch(/^Invalid regex: /);
+    expect(bad({ regex: "a", regexFlags: "g" })).toMatch(/flags may be i, m, s and u/);
+    expect(bad({ regex: "a", regexFlags: "ii" })).toMatch(/flags/);
+    expect(bad({ regex: "x".repeat(513) })).toMatch(/at most 512/);
+    expect(bad({ jsonPath: "$..a" })).toMatch(/^Invalid JSON path: /);
+    expect(bad({ jsonPath: "$.a", jsonPathOp: "eq" })).toMatch(/expected value is needed for "eq"/);
+    expect(bad({ jsonPath: "$.a", jsonPathOp: "gt", jsonPathExpected: "x" })).toMatch(/must be a number/);
+    expect(bad({ keyword: "a", method: "HEAD" })).toMatch(/HEAD response has no body/);
+    expect(bad({ keyword: "a", maxBodyBytes: 0 })).toMatch(/maxBodyBytes above 0/);
+    expect(
+      bad({
+        keyword: "a",
+        regex: "^a$",
+        regexFlags: "im",
+        jsonPath: "$.a[0]",
+        jsonPathOp: "lt",
+        jsonPathExpected: "3",
+      }),
+    ).toBe("");
   });
 
   it("shutdown abort → unknown", async () => {

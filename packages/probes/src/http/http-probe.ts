@@ -3,6 +3,18 @@ import { errors } from "undici";
 import { z } from "zod";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
 import { ssrfFailureMessage } from "../ssrf.ts";
+import {
+  checkJsonPath,
+  checkKeyword,
+  checkRegex,
+  compileRegex,
+  JSON_PATH_OPS,
+  MAX_JSON_PATH_LENGTH,
+  MAX_REGEX_LENGTH,
+  parseJsonPath,
+  REGEX_FLAGS,
+  RegexTimeoutError,
+} from "./assertions.ts";
 import { guardedRequest } from "./guarded-request.ts";
 
 /** Hop-by-hop headers, and headers the probe owns (Host, framing): a monitor may not set them. */
@@ -70,8 +82,64 @@ export const HttpProbeConfig = z
       .default(64 * 1024),
     /** Redirects to follow, each hop re-checked by the SSRF guard; 0 = judge the first response. */
     maxRedirects: z.number().int().min(0).max(10).default(5),
+    /** Body must contain (or, with keywordMode "absent", must not contain) this text; empty = no check. */
+    keyword: z.string().max(1024, "Keyword is at most 1024 characters").optional(),
+    keywordMode: z.enum(["present", "absent"]).default("present"),
+    keywordCaseSensitive: z.boolean().default(true),
+    /** A JavaScript regular expression the body must (or must not) match; empty = no check. */
+    regex: z.string().max(MAX_REGEX_LENGTH, `Regex is at most ${MAX_REGEX_LENGTH} characters`).optional(),
+    /** Regex flags: any of i, m, s, u. */
+    regexFlags: z.string().regex(REGEX_FLAGS, "Regex flags may be i, m, s and u, each once").optional(),
+    regexMode: z.enum(["present", "absent"]).default("present"),
+    /** JSON path into the body ($.a.b[0]["c-d"]) compared with jsonPathExpected by jsonPathOp; empty = no check. */
+    jsonPath: z
+      .string()
+      .max(MAX_JSON_PATH_LENGTH, `JSON path is at most ${MAX_JSON_PATH_LENGTH} characters`)
+      .optional(),
+    jsonPathOp: z.enum(JSON_PATH_OPS).default("exists"),
+    jsonPathExpected: z.string().max(1024, "Expected value is at most 1024 characters").optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.regex) {
+      try {
+        compileRegex(c.regex, c.regexFlags);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", path: ["regex"], message: `Invalid regex: ${(err as Error).message}` });
+      }
+    }
+    if (c.jsonPath) {
+      try {
+        parseJsonPath(c.jsonPath);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", path: ["jsonPath"], message: `Invalid JSON path: ${(err as Error).message}` });
+      }
+      if (c.jsonPathOp !== "exists" && c.jsonPathExpected === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["jsonPathExpected"],
+          message: `An expected value is needed for "${c.jsonPathOp}"`,
+        });
+      }
+      if (
+        ["lt", "le", "gt", "ge"].includes(c.jsonPathOp) &&
+        (c.jsonPathExpected ?? "").trim() !== "" &&
+        !Number.isFinite(Number(c.jsonPathExpected))
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["jsonPathExpected"],
+          message: `"${c.jsonPathOp}" compares numbers: the expected value must be a number`,
+        });
+      }
+    }
+    if (c.keyword || c.regex || c.jsonPath) {
+      if (c.method === "HEAD") {
+        ctx.addIssue({ code: "custom", path: ["method"], message: "A HEAD response has no body to check" });
+      }
+      if (c.maxBodyBytes === 0) {
+        ctx.addIssue({ code: "custom", path: ["maxBodyBytes"], message: "Body checks need maxBodyBytes above 0" });
+      }
+    }
     if (c.body && (c.method === "GET" || c.method === "HEAD")) {
       ctx.addIssue({ code: "custom", path: ["body"], message: `A request body cannot be sent with ${c.method}` });
     }
@@ -90,6 +158,35 @@ function requestHeaders(extra: Record<string, string> | undefined): Record<strin
 
 function isExpected(status: number, expected: readonly number[] | undefined): boolean {
   return expected ? expected.includes(status) : status >= 200 && status < 400;
+}
+
+/**
+ * Keyword, regex and JSON-path assertions on the body read (at most maxBodyBytes, ≤ 1 MiB), in that order;
+ * the first that fails is the probe's error. The body is decoded as UTF-8.
+ */
+function checkBody(config: HttpProbeConfig, body: Buffer): string | undefined {
+  if (!config.keyword && !config.regex && !config.jsonPath) return undefined;
+  const text = body.toString("utf8");
+  if (config.keyword) {
+    const e = checkKeyword(text, config.keyword, {
+      absent: config.keywordMode === "absent",
+      caseSensitive: config.keywordCaseSensitive,
+    });
+    if (e) return e;
+  }
+  if (config.regex) {
+    try {
+      const e = checkRegex(text, compileRegex(config.regex, config.regexFlags), {
+        absent: config.regexMode === "absent",
+      });
+      if (e) return e;
+    } catch (err) {
+      if (err instanceof RegexTimeoutError) return err.message;
+      throw err;
+    }
+  }
+  if (config.jsonPath) return checkJsonPath(text, config.jsonPath, config.jsonPathOp, config.jsonPathExpected);
+  return undefined;
 }
 
 /** Network-level failures of the target (not of the prober): these are `fail`, never `unknown`. */
@@ -144,17 +241,20 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
         ...(config.body ? { body: config.body } : {}),
         maxRedirects: config.maxRedirects,
         maxBodyBytes: config.maxBodyBytes,
+        collectBody: Boolean(config.keyword || config.regex || config.jsonPath),
         guard: ctx.ssrf,
         signal: ac.signal,
         timeoutMs: ctx.timeoutMs,
         maxHeaderBytes: MAX_HEADER_BYTES,
       });
       const latencyMs = elapsed();
-      const ok = isExpected(res.statusCode, config.expectedStatus);
       const finalUrl = res.hops.length > 1 ? { finalUrl: res.finalUrl } : {};
-      return ok
-        ? { ok, latencyMs, statusCode: res.statusCode, ...finalUrl }
-        : { ok, latencyMs, statusCode: res.statusCode, error: `unexpected status ${res.statusCode}`, ...finalUrl };
+      const error = isExpected(res.statusCode, config.expectedStatus)
+        ? checkBody(config, res.body)
+        : `unexpected status ${res.statusCode}`;
+      return error
+        ? { ok: false, latencyMs, statusCode: res.statusCode, error, ...finalUrl }
+        : { ok: true, latencyMs, statusCode: res.statusCode, ...finalUrl };
     } catch (err) {
       const latencyMs = elapsed();
       if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
