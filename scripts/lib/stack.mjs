@@ -78,6 +78,9 @@ export async function stackEnv(base = process.env, { autoPorts = true } = {}) {
   env.AUTH_URL = base.AUTH_URL || `http://127.0.0.1:${env.WEB_PORT}`;
   env.AUTH_SECRET = authSecret();
   env.REDIS_PREFIX = base.REDIS_PREFIX || "steward";
+  // The demo stack probes the demo estate on loopback: allowlisted explicitly (SSRF guard) for the worker
+  // and for the web's "test now" (which runs as NODE_ENV=production under `next start`).
+  env.PROBE_ALLOWED_CIDRS = base.PROBE_ALLOWED_CIDRS || "127.0.0.0/8,::1/128";
   env.LOG_LEVEL = base.LOG_LEVEL || "info";
   env.NEXT_TELEMETRY_DISABLED = "1";
   return env;

@@ -1,5 +1,6 @@
 "use client";
 import {
+  Button,
   Card,
   CardContent,
   CardDescription,
@@ -18,11 +19,11 @@ import {
   UptimeBar,
 } from "@steward/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { ArrowLeft, ChartLine, Siren } from "lucide-react";
+import { ArrowLeft, ChartLine, Pencil, Siren } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { PageHeader } from "~/components/page-header.tsx";
-import { useTenant } from "~/components/tenant-context.tsx";
+import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { ExactTime, RelativeTime } from "~/components/time.tsx";
 import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { dailyUptime, type Interval } from "~/lib/intervals.ts";
@@ -73,6 +74,7 @@ function Timeline({
 export function MonitorDetail({ monitorId }: { monitorId: string }) {
   const tenant = useTenant();
   const zone = useDisplayZone(tenant.timezone);
+  const canWrite = useCan("monitor:write");
   const trpc = useTRPC();
   const { data } = useSuspenseQuery({
     ...trpc.monitor.get.queryOptions({ tenantId: tenant.id, monitorId }),
@@ -108,12 +110,21 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
           </span>
         }
         actions={
-          <div className="flex flex-col items-end gap-1">
-            <StatusBadge status={m.state} className="px-3 py-1 text-sm" />
-            <span className="text-xs text-muted-foreground">
-              since <RelativeTime value={m.stateSince} timeZone={zone} />
-            </span>
-          </div>
+          <>
+            {canWrite ? (
+              <Button variant="outline" size="sm" asChild>
+                <Link href={`/t/${tenant.slug}/monitors/${m.id}/edit`}>
+                  <Pencil aria-hidden="true" /> Edit
+                </Link>
+              </Button>
+            ) : null}
+            <div className="flex flex-col items-end gap-1">
+              <StatusBadge status={m.state} className="px-3 py-1 text-sm" />
+              <span className="text-xs text-muted-foreground">
+                since <RelativeTime value={m.stateSince} timeZone={zone} />
+              </span>
+            </div>
+          </>
         }
       />
 
