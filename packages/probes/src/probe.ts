@@ -25,6 +25,8 @@ export interface ProbeResult {
   error?: string;
   /** HTTP: the URL of the final response when redirects were followed. */
   finalUrl?: string;
+  /** HTTPS (and TLS): notAfter of the server certificate, ISO 8601 (the earliest one across redirect hops). */
+  certExpiresAt?: string;
 }
 
 export interface Probe<Kind extends string = string, Schema extends z.ZodType = z.ZodType> {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { Client } from "undici";
+import type { TLSSocket } from "node:tls";
+import { buildConnector, Client } from "undici";
 import { type PinnedAddress, pinnedLookup, resolvePinned, SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
 
 /**
@@ -41,6 +42,8 @@ export interface GuardedResponse {
   hops: string[];
   /** The address connected to for the final hop. */
   remote: PinnedAddress;
+  /** The leaf certificate of every HTTPS hop (read on the pinned, verified TLS socket), in hop order. */
+  certificates: { url: string; validTo: Date }[];
 }
 
 export class RedirectError extends Error {
@@ -56,6 +59,7 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
   let body = req.body;
   let headers = { ...(req.headers ?? {}) };
   const hops: string[] = [];
+  const certificates: GuardedResponse["certificates"] = [];
   for (let hop = 0; ; hop++) {
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new SsrfBlockedError(url.href.slice(0, 200), `scheme ${url.protocol} is not allowed`);
@@ -63,9 +67,11 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
     hops.push(url.href);
     const remote = await resolvePinned(url.hostname, req.guard, { signal: req.signal });
     const res = await exchange(url, remote, method, headers, body, req, hop < req.maxRedirects);
+    if (res.certValidTo) certificates.push({ url: url.href, validTo: res.certValidTo });
     const location = res.headers.location;
     if (!REDIRECT.has(res.statusCode) || req.maxRedirects === 0 || typeof location !== "string") {
-      return { ...res, finalUrl: url.href, hops, remote };
+      const { certValidTo: _, ...rest } = res;
+      return { ...rest, finalUrl: url.href, hops, remote, certificates };
     }
     if (hop >= req.maxRedirects) throw new RedirectError(`too many redirects (more than ${req.maxRedirects})`);
     let next: URL;
@@ -104,10 +110,26 @@ async function exchange(
   body: string | undefined,
   req: GuardedRequest,
   mayFollow: boolean,
-): Promise<Omit<GuardedResponse, "finalUrl" | "hops" | "remote">> {
+): Promise<Omit<GuardedResponse, "finalUrl" | "hops" | "remote" | "certificates"> & { certValidTo?: Date }> {
+  // The only address this socket may reach: the one the guard just checked (no second resolution).
+  const connector = buildConnector({
+    ...req.tls,
+    lookup: pinnedLookup(remote),
+    timeout: req.timeoutMs,
+    keepAlive: false,
+  });
+  let certValidTo: Date | undefined;
   const client = new Client(url.origin, {
-    // The only address this socket may reach: the one the guard just checked (no second resolution).
-    connect: { ...req.tls, lookup: pinnedLookup(remote), timeout: req.timeoutMs, keepAlive: false },
+    // The TLS socket is handed over after a verified handshake: read the leaf's notAfter there.
+    connect: (opts, cb) =>
+      connector(opts, (...args) => {
+        const socket = args[1] as TLSSocket | null;
+        if (socket && typeof socket.getPeerCertificate === "function") {
+          const validTo = socket.getPeerCertificate()?.valid_to;
+          if (validTo) certValidTo = new Date(validTo);
+        }
+        cb(...args);
+      }),
     connectTimeout: req.timeoutMs,
     headersTimeout: req.timeoutMs,
     bodyTimeout: req.timeoutMs,
@@ -146,6 +168,7 @@ async function exchange(
       headers: res.headers as IncomingHttpHeaders,
       body: req.collectBody ? Buffer.concat(chunks) : Buffer.alloc(0),
       bodyBytes: Math.min(read, req.maxBodyBytes),
+      ...(certValidTo ? { certValidTo } : {}),
     };
   } finally {
     client.destroy().catch(() => {});

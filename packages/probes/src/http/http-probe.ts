@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import tls from "node:tls";
 import { errors } from "undici";
 import { z } from "zod";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
@@ -98,6 +99,19 @@ export const HttpProbeConfig = z
       .optional(),
     jsonPathOp: z.enum(JSON_PATH_OPS).default("exists"),
     jsonPathExpected: z.string().max(1024, "Expected value is at most 1024 characters").optional(),
+    /** HTTPS: fewer whole days than this before the certificate's notAfter → fail ("certificate expires in N days"). */
+    certExpiryWarningDays: z
+      .number()
+      .int("Expiry warning must be whole days")
+      .min(0, "Expiry warning days cannot be negative")
+      .max(365, "Expiry warning is at most 365 days")
+      .default(14),
+    /** HTTPS: extra trusted CA certificates (PEM), added to the system roots (private PKI, tests). */
+    ca: z
+      .string()
+      .max(64 * 1024, "CA bundle is too large (64 KiB max)")
+      .refine((s) => s.includes("-----BEGIN CERTIFICATE-----"), { message: "CA must be PEM certificates" })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.regex) {
@@ -160,6 +174,37 @@ function isExpected(status: number, expected: readonly number[] | undefined): bo
   return expected ? expected.includes(status) : status >= 200 && status < 400;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function earliest(certs: readonly { validTo: Date }[]): Date | undefined {
+  let min: Date | undefined;
+  for (const c of certs) if (!Number.isNaN(c.validTo.getTime()) && (!min || c.validTo < min)) min = c.validTo;
+  return min;
+}
+
+/**
+ * Same rule and wording as the TLS probe: a verified certificate with fewer whole days left than the
+ * warning is a failure (ProbeResult has no warning channel; an expiring certificate must alert before the
+ * outage). An already expired or untrusted certificate never gets here: the handshake fails first.
+ */
+function checkCertExpiry(validTo: Date | undefined, warningDays: number): string | undefined {
+  if (!validTo) return undefined;
+  const daysLeft = Math.floor((validTo.getTime() - Date.now()) / DAY_MS);
+  return daysLeft < warningDays ? `certificate expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"}` : undefined;
+}
+
+const CERT_ERRORS: Record<string, string> = {
+  CERT_HAS_EXPIRED: "certificate expired",
+  CERT_NOT_YET_VALID: "certificate is not yet valid",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed certificate, not trusted",
+  SELF_SIGNED_CERT_IN_CHAIN: "self-signed certificate in chain, not trusted",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "certificate chain is incomplete or untrusted",
+  UNABLE_TO_GET_ISSUER_CERT: "certificate chain is incomplete or untrusted",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "certificate chain is incomplete or untrusted",
+  ERR_TLS_CERT_ALTNAME_INVALID: "certificate is not valid for this host name",
+  CERT_REVOKED: "certificate revoked",
+};
+
 /**
  * Keyword, regex and JSON-path assertions on the body read (at most maxBodyBytes, ≤ 1 MiB), in that order;
  * the first that fails is the probe's error. The body is decoded as UTF-8.
@@ -207,6 +252,7 @@ function describeTargetError(err: unknown): string {
     case "UND_ERR_HEADERS_OVERFLOW":
       return "response headers too large";
     default:
+      if (code && Object.hasOwn(CERT_ERRORS, code)) return `${CERT_ERRORS[code]} (${code})`;
       return (e?.message ?? String(err)).slice(0, 300);
   }
 }
@@ -246,15 +292,20 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
         signal: ac.signal,
         timeoutMs: ctx.timeoutMs,
         maxHeaderBytes: MAX_HEADER_BYTES,
+        // Verification stays on; a private CA is added to (never replaces) the system roots.
+        ...(config.ca ? { tls: { ca: [...tls.rootCertificates, config.ca] } } : {}),
       });
       const latencyMs = elapsed();
       const finalUrl = res.hops.length > 1 ? { finalUrl: res.finalUrl } : {};
-      const error = isExpected(res.statusCode, config.expectedStatus)
-        ? checkBody(config, res.body)
-        : `unexpected status ${res.statusCode}`;
+      const cert = earliest(res.certificates);
+      const certExpiresAt = cert ? { certExpiresAt: cert.toISOString() } : {};
+      const error =
+        (isExpected(res.statusCode, config.expectedStatus)
+          ? checkBody(config, res.body)
+          : `unexpected status ${res.statusCode}`) ?? checkCertExpiry(cert, config.certExpiryWarningDays);
       return error
-        ? { ok: false, latencyMs, statusCode: res.statusCode, error, ...finalUrl }
-        : { ok: true, latencyMs, statusCode: res.statusCode, ...finalUrl };
+        ? { ok: false, latencyMs, statusCode: res.statusCode, error, ...finalUrl, ...certExpiresAt }
+        : { ok: true, latencyMs, statusCode: res.statusCode, ...finalUrl, ...certExpiresAt };
     } catch (err) {
       const latencyMs = elapsed();
       if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
