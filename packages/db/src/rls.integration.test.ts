@@ -46,6 +46,17 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
        ($1, date_trunc('minute', now()), $2, now(), 'UP'), ($1, '2001-01-01T00:00:00Z', $2, now(), 'UP')`,
     [monitor.id, t],
   );
+  // rollup rows (migration 20261124230100_rollups) for the current UTC hour and day
+  for (const [table, unit] of [
+    ["monitor_rollups_hourly", "hour"],
+    ["monitor_rollups_daily", "day"],
+  ] as const) {
+    await c.query(
+      `insert into ${table} (monitor_id, bucket_start, tenant_id, latency_hist, rolled_at)
+       values ($1, date_trunc('${unit}', now(), 'UTC'), $2, array_fill(0, ARRAY[64]), now())`,
+      [monitor.id, t],
+    );
+  }
   const interval = await one(
     `insert into state_intervals (tenant_id, monitor_id, state, started_at) values ($1, $2, 'UP', now() - interval '1 hour') returning id`,
     [t, monitor.id],
@@ -112,6 +123,16 @@ const inserts: Record<string, (t: string) => [string, unknown[]]> = {
   incident_events: (t) => [
     `insert into incident_events (tenant_id, incident_id, kind, message, actor_type, actor_label) values ($1, $2, 'NOTE', 'n', 'USER', 'u')`,
     [t, ids[t]!.incident],
+  ],
+  monitor_rollups_hourly: (t) => [
+    `insert into monitor_rollups_hourly (monitor_id, bucket_start, tenant_id, latency_hist, rolled_at)
+     values ($1, date_trunc('hour', now(), 'UTC') - interval '1 hour', $2, array_fill(0, ARRAY[64]), now())`,
+    [ids[t]!.monitor, t],
+  ],
+  monitor_rollups_daily: (t) => [
+    `insert into monitor_rollups_daily (monitor_id, bucket_start, tenant_id, latency_hist, rolled_at)
+     values ($1, date_trunc('day', now(), 'UTC') - interval '1 day', $2, array_fill(0, ARRAY[64]), now())`,
+    [ids[t]!.monitor, t],
   ],
   service_contracts: (t) => [
     `insert into service_contracts (tenant_id, name, availability_target, starts_on) values ($1, 'x', 99, '2026-01-01')`,
