@@ -66,12 +66,14 @@ export const HttpProbeConfig = z
     url: z.url({ protocol: /^https?$/ }).max(2048),
     method: z.enum(HTTP_METHODS, { message: `Method must be one of ${HTTP_METHODS.join(", ")}` }).default("GET"),
     /** Request headers (User-Agent may be overridden; Host and hop-by-hop headers may not). */
-    headers: HttpHeaders.optional(),
+    headers: HttpHeaders.optional().describe("Request headers; Host and hop-by-hop headers cannot be set."),
     /** Request body (not with GET/HEAD); set Content-Type in `headers`. */
     body: z
       .string()
+      .max(MAX_REQUEST_BODY_BYTES, "Request body is at most 64 KiB")
       .refine((b) => Buffer.byteLength(b) <= MAX_REQUEST_BODY_BYTES, { message: "Request body is at most 64 KiB" })
-      .optional(),
+      .optional()
+      .describe("Sent with POST, PUT, PATCH, DELETE or OPTIONS; set Content-Type in the headers."),
     /** Status codes that count as up (of the final response); default any 2xx or 3xx. */
     expectedStatus: z.array(z.number().int().min(100).max(599)).min(1).max(50).optional(),
     /** Read at most this many body bytes, then drop the connection. */
@@ -84,11 +86,19 @@ export const HttpProbeConfig = z
     /** Redirects to follow, each hop re-checked by the SSRF guard; 0 = judge the first response. */
     maxRedirects: z.number().int().min(0).max(10).default(5),
     /** Body must contain (or, with keywordMode "absent", must not contain) this text; empty = no check. */
-    keyword: z.string().max(1024, "Keyword is at most 1024 characters").optional(),
+    keyword: z
+      .string()
+      .max(1024, "Keyword is at most 1024 characters")
+      .optional()
+      .describe("Text the response body must contain (or must not, with keyword mode absent)."),
     keywordMode: z.enum(["present", "absent"]).default("present"),
     keywordCaseSensitive: z.boolean().default(true),
     /** A JavaScript regular expression the body must (or must not) match; empty = no check. */
-    regex: z.string().max(MAX_REGEX_LENGTH, `Regex is at most ${MAX_REGEX_LENGTH} characters`).optional(),
+    regex: z
+      .string()
+      .max(MAX_REGEX_LENGTH, `Regex is at most ${MAX_REGEX_LENGTH} characters`)
+      .optional()
+      .describe("JavaScript regular expression the body must match (or must not, with regex mode absent)."),
     /** Regex flags: any of i, m, s, u. */
     regexFlags: z.string().regex(REGEX_FLAGS, "Regex flags may be i, m, s and u, each once").optional(),
     regexMode: z.enum(["present", "absent"]).default("present"),
@@ -96,7 +106,8 @@ export const HttpProbeConfig = z
     jsonPath: z
       .string()
       .max(MAX_JSON_PATH_LENGTH, `JSON path is at most ${MAX_JSON_PATH_LENGTH} characters`)
-      .optional(),
+      .optional()
+      .describe('Path into a JSON body, e.g. $.status or $.items[0]["state"]'),
     jsonPathOp: z.enum(JSON_PATH_OPS).default("exists"),
     jsonPathExpected: z.string().max(1024, "Expected value is at most 1024 characters").optional(),
     /** HTTPS: fewer whole days than this before the certificate's notAfter → fail ("certificate expires in N days"). */
@@ -260,6 +271,17 @@ function describeTargetError(err: unknown): string {
 /** Local resource problems mean the probe could not run: report unknown. */
 const LOCAL_ERROR_CODES = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
 
+/**
+ * HTTP(S) probe. One request (method, headers, body) through the SSRF guard, redirects followed by hand and
+ * each hop re-checked (guarded-request.ts). Up when, in this order: the final status is expected (default
+ * 2xx/3xx); the keyword / regex / JSON-path assertions on the body hold (assertions.ts); and, for HTTPS, every
+ * hop's certificate has at least `certExpiryWarningDays` whole days left (`certExpiresAt` reports the
+ * earliest). The first failing check is the error.
+ *
+ * DEGRADED is not decided here: a probe reports ok + latencyMs, and the monitor's `degradedThresholdMs`
+ * (domain `resultStateOf`, applied by the worker for every kind) turns a slow ok into DEGRADED. An HTTP
+ * latency threshold is that monitor field, so it is not duplicated in this config.
+ */
 export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
   kind: "HTTP",
   configSchema: HttpProbeConfig,
