@@ -24,4 +24,24 @@ describe("config secrets", () => {
       for (const f of fields) expect(shape && f in shape, `${kind}.${f}`).toBe(true);
     }
   });
+
+  it("HTTP credential headers are write-only: blanked on read, kept on an edit that sends them blank", () => {
+    const stored = {
+      url: "https://api.test/health",
+      headers: { Authorization: "Bearer s3cret", "X-Api-Key": "k", Accept: "application/json", Cookie: "" },
+    };
+    const r = redactConfig("HTTP", stored);
+    expect(r.config).toEqual({
+      url: "https://api.test/health",
+      headers: { Authorization: "", "X-Api-Key": "", Accept: "application/json", Cookie: "" },
+    });
+    expect(r.secretsSet).toEqual(["headers.Authorization", "headers.X-Api-Key"]);
+    expect(JSON.stringify(r.config)).not.toContain("s3cret");
+    // An edit that sends the redacted form back keeps the stored values; a new value replaces; leaving
+    // the header out removes it.
+    expect(mergeSecrets("HTTP", stored, r.config as Record<string, unknown>)).toEqual(stored);
+    expect(
+      mergeSecrets("HTTP", stored, { url: stored.url, headers: { Authorization: "Bearer new", Accept: "*/*" } }),
+    ).toEqual({ url: stored.url, headers: { Authorization: "Bearer new", Accept: "*/*" } });
+  });
 });
