@@ -22,6 +22,7 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { ArrowLeft, ChartLine, Pencil, Siren } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
+import { useMonitorLive } from "~/components/live.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { ExactTime, RelativeTime } from "~/components/time.tsx";
@@ -76,9 +77,11 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
   const zone = useDisplayZone(tenant.timezone);
   const canWrite = useCan("monitor:write");
   const trpc = useTRPC();
+  const live = useMonitorLive(tenant.id);
   const { data } = useSuspenseQuery({
     ...trpc.monitor.get.queryOptions({ tenantId: tenant.id, monitorId }),
-    refetchInterval: 10_000,
+    // Recent results and latency change with every check: keep a 10 s poll even while live.
+    refetchInterval: Math.min(10_000, live.refetchInterval),
   });
   const [asTable, setAsTable] = useState(false);
   const m = data.monitor;
