@@ -11,6 +11,7 @@ import { tlsProbe } from "./tls/tls-probe.ts";
 
 export * from "./common/secrets.ts";
 export * from "./dns/dns-probe.ts";
+export * from "./heartbeat/heartbeat.ts";
 export * from "./http/http-probe.ts";
 export * from "./icmp/icmp-probe.ts";
 export * from "./mqtt/mqtt-probe.ts";

@@ -7,6 +7,7 @@ export * from "./db-errors.ts";
 export * from "./errors.ts";
 export * from "./fleet/index.ts";
 export * from "./health/check-database.ts";
+export * from "./heartbeat/index.ts";
 export * from "./incident/index.ts";
 export * from "./incident/open-incident-for-monitor.ts";
 export * from "./incident/resolve-incident-for-monitor.ts";

@@ -1,9 +1,10 @@
-import { HttpProbeConfig, PROBES, type ProbeKind } from "@steward/probes";
+import { HeartbeatConfig, HttpProbeConfig, PROBES, type ProbeKind } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import { generateHeartbeatToken } from "../heartbeat/heartbeat-token.ts";
 import { requirePermission } from "../require-permission.ts";
 import { withTenant } from "../with-tenant.ts";
 import { monitorSummarySelect } from "./list-monitors.ts";
@@ -38,7 +39,8 @@ const kindInput = <K extends ProbeKind>(kind: K) =>
 /**
  * One variant per probe kind: `config` is validated by that kind's own probe schema (@steward/probes), so
  * what the service stores is exactly what the worker accepts. `kind` defaults to HTTP (older callers).
- * HEARTBEAT (push) is not a probe and is created by its own slice.
+ * HEARTBEAT (push) is not a probe: its config is {graceSeconds?}; the push token is generated here, stored
+ * as a SHA-256 hash, and returned once as `heartbeatToken` (monitor.rotateHeartbeatToken makes a new one).
  */
 export const CreateMonitorInput = z.discriminatedUnion("kind", [
   z.object({ ...monitorFields, kind: z.literal("HTTP").default("HTTP"), config: HttpMonitorConfig }),
@@ -50,6 +52,7 @@ export const CreateMonitorInput = z.discriminatedUnion("kind", [
   kindInput("MQTT"),
   kindInput("PROMETHEUS"),
   kindInput("ICMP"),
+  z.object({ ...monitorFields, kind: z.literal("HEARTBEAT"), config: HeartbeatConfig.default({}) }),
 ]);
 export type CreateMonitorInput = z.input<typeof CreateMonitorInput>;
 
@@ -61,6 +64,7 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
   requirePermission(ctx, "monitor:write");
   const input = CreateMonitorInput.parse(rawInput);
   const tenantId = ctx.tenant?.id ?? "";
+  const push = input.kind === "HEARTBEAT" ? generateHeartbeatToken() : null;
   try {
     return await withTenant(ctx, async (tx) => {
       if (input.assetId) {
@@ -79,6 +83,7 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
           confirmations: input.confirmations,
           recoveryThreshold: input.recoveryThreshold,
           degradedThresholdMs: input.degradedThresholdMs ?? null,
+          ...(push ? { heartbeatTokenHash: push.hash } : {}),
         },
         select: monitorSummarySelect,
       });
@@ -93,7 +98,11 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
           intervalSeconds: input.intervalSeconds,
         },
       });
-      return monitor;
+      // A push monitor's token is shown this once (only its hash is stored).
+      const result: typeof monitor & { heartbeatToken?: string } = push
+        ? { ...monitor, heartbeatToken: push.token }
+        : monitor;
+      return result;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError("A monitor with this name already exists", { field: "name" });
@@ -111,6 +120,8 @@ export function monitorTarget(input: z.output<typeof CreateMonitorInput>): strin
       return `${input.config.recordType} ${input.config.name}`;
     case "ICMP":
       return input.config.host;
+    case "HEARTBEAT":
+      return "push";
     case "POSTGRES":
       return `${input.config.host}:${input.config.port}/${input.config.database}`;
     default:
