@@ -10,8 +10,8 @@ import { MonitorCache } from "../monitor-cache.ts";
 import { createProbeRunProcessor } from "./probe-run.ts";
 
 // The processor dispatches on monitor.kind through getProbe: a TCP monitor runs the TCP probe against a
-// real listener; a kind without a probe (HEARTBEAT is push-based) or a config the kind's schema rejects is
-// UNKNOWN, never DOWN.
+// real listener; a HEARTBEAT monitor whose row cannot be read, or a config the kind's schema rejects, is
+// UNKNOWN, never DOWN (HEARTBEAT itself: probe-run-heartbeat.integration.test.ts).
 let server: net.Server;
 let port: number;
 beforeAll(async () => {
@@ -30,6 +30,7 @@ function harness(monitors: ProbeTarget[]) {
     ssrf: createSsrfGuard({ allowCidrs: LOOPBACK_CIDRS }),
     signal: new AbortController().signal,
     log: createLogger("silent"),
+    heartbeats: async () => null, // no database in unit tests: the push monitor's row reads as gone
   });
   const run = (monitorId: string) =>
     process({ id: `adhoc-${randomUUID()}`, timestamp: Date.now(), opts: {}, data: { monitorId } } as unknown as Job);
@@ -66,7 +67,7 @@ describe("probe.run dispatches by kind", () => {
     const stateOf = (id: string) => h.rows.find((r) => r.monitorId === id);
     expect(stateOf(up.id)).toMatchObject({ state: "UP", error: null });
     expect(stateOf(down.id)).toMatchObject({ state: "DOWN", error: "connection refused" });
-    expect(stateOf(push.id)).toMatchObject({ state: "UNKNOWN", error: "no probe for kind HEARTBEAT" });
+    expect(stateOf(push.id)).toMatchObject({ state: "UNKNOWN", error: "monitor missing" });
     expect(stateOf(invalid.id)).toMatchObject({ state: "UNKNOWN", error: "invalid monitor configuration" });
   });
 });

@@ -1,7 +1,14 @@
 import { resultStateOf } from "@steward/domain";
 import { phaseOffsetMs, probeRun, slotFor, slotFromSchedulerJobId } from "@steward/jobs";
-import { getProbe, type ProbeResult, type SsrfGuard } from "@steward/probes";
-import type { ProbeResultRow } from "@steward/services";
+import {
+  evaluateHeartbeat,
+  getProbe,
+  HeartbeatConfig,
+  heartbeatGraceSeconds,
+  type ProbeResult,
+  type SsrfGuard,
+} from "@steward/probes";
+import { getHeartbeatStatus, type HeartbeatStatus, type ProbeResultRow, type ProbeTarget } from "@steward/services";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { ResultBatcher } from "../batcher.ts";
 import type { Logger } from "../logger.ts";
@@ -14,6 +21,10 @@ export interface ProbeRunDeps {
   /** Aborted on a forced shutdown: in-flight probes end as `unknown`. */
   signal: AbortSignal;
   log: Logger;
+  /** HEARTBEAT monitors: the last beat, read fresh per run (default: one primary-key read, system pool). */
+  heartbeats?: (monitorId: string) => Promise<HeartbeatStatus | null>;
+  /** Clock for heartbeat evaluation (tests drive it); default Date.now. */
+  now?: () => number;
 }
 
 export type ProbeRunOutcome =
@@ -52,7 +63,9 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
     let result: ProbeResult;
     const probe = getProbe(monitor.kind);
     const config = probe?.configSchema.safeParse(monitor.config);
-    if (!probe) {
+    if (monitor.kind === "HEARTBEAT") {
+      result = await heartbeatResult(monitor, deps);
+    } else if (!probe) {
       result = { ok: false, unknown: true, latencyMs: 0, error: `no probe for kind ${monitor.kind}` };
     } else if (!config?.success) {
       result = { ok: false, unknown: true, latencyMs: 0, error: "invalid monitor configuration" };
@@ -87,4 +100,30 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
     });
     return { scheduledAt, state, latencyMs };
   };
+}
+
+/**
+ * A push monitor has no network probe: it is ok while the last beat (before the first one, the monitor's
+ * creation) is at most interval + grace old, else it fails "no heartbeat for N s". A lookup error is
+ * UNKNOWN (it says nothing about the cron job).
+ */
+async function heartbeatResult(monitor: ProbeTarget, deps: ProbeRunDeps): Promise<ProbeResult> {
+  const config = HeartbeatConfig.safeParse(monitor.config ?? {});
+  if (!config.success) return { ok: false, unknown: true, latencyMs: 0, error: "invalid monitor configuration" };
+  let status: HeartbeatStatus | null;
+  try {
+    status = await (deps.heartbeats ?? getHeartbeatStatus)(monitor.id);
+  } catch (err) {
+    deps.log.error({ err, monitorId: monitor.id }, "heartbeat lookup failed");
+    return { ok: false, unknown: true, latencyMs: 0, error: "heartbeat lookup failed" };
+  }
+  if (!status) return { ok: false, unknown: true, latencyMs: 0, error: "monitor missing" };
+  const verdict = evaluateHeartbeat({
+    now: (deps.now ?? Date.now)(),
+    lastHeartbeatAt: status.lastHeartbeatAt,
+    createdAt: status.createdAt,
+    intervalSeconds: monitor.intervalSeconds,
+    graceSeconds: heartbeatGraceSeconds(config.data, monitor.intervalSeconds),
+  });
+  return verdict.ok ? { ok: true, latencyMs: 0 } : { ok: false, latencyMs: 0, error: verdict.error ?? "no heartbeat" };
 }
