@@ -85,6 +85,13 @@ export const POLICY = {
       intervalSeconds: 30,
     }),
   },
+  "monitor.rotateHeartbeatToken": {
+    kind: "tenant",
+    permission: "monitor:write",
+    // The sample monitor is HTTP: the verb refuses it (BAD_REQUEST) after the permission check.
+    sample: (i) => ({ tenantId: i.tenantId, monitorId: i.monitorId }),
+    allowedOutcome: "BAD_REQUEST",
+  },
   "monitor.setPaused": {
     kind: "tenant",
     permission: "monitor:write",

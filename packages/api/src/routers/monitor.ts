@@ -6,6 +6,8 @@ import {
   ListMonitorsInput,
   listMonitorKinds,
   listMonitors,
+  RotateHeartbeatTokenInput,
+  rotateHeartbeatToken,
   SearchMonitorsInput,
   SetMonitorPausedInput,
   SetMonitorsPausedInput,
@@ -47,6 +49,10 @@ export const monitorRouter = {
   setPaused: permission("monitor:write")
     .input(SetMonitorPausedInput)
     .mutation(({ ctx, input }) => setMonitorPaused(ctx.service, input)),
+  /** HEARTBEAT monitors: a new push token (returned once; the old one stops working). */
+  rotateHeartbeatToken: permission("monitor:write")
+    .input(RotateHeartbeatTokenInput)
+    .mutation(({ ctx, input }) => rotateHeartbeatToken(ctx.service, input)),
   setManyPaused: permission("monitor:write")
     .input(SetMonitorsPausedInput)
     .mutation(({ ctx, input }) => setMonitorsPaused(ctx.service, input)),
