@@ -147,14 +147,14 @@ test.describe("create and edit", () => {
     // Client-side validation from the kind's schema: empty name and URL
     await page.getByRole("button", { name: "Create monitor" }).click();
     await expect(page.getByText("Enter a name")).toBeVisible();
-    await expect(page.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
-    await page.getByLabel("Name").fill(name);
-    await page.getByLabel("URL").fill("not a url");
+    await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("URL", { exact: true }).fill("not a url");
     await page.getByRole("button", { name: "Test now" }).click();
-    await expect(page.getByLabel("URL")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
 
     // Test now against the demo estate: shows the result and timings, saves nothing
-    await page.getByLabel("URL").fill(`${DEMO_ESTATE_URL}/targets/${name}`);
+    await page.getByLabel("URL", { exact: true }).fill(`${DEMO_ESTATE_URL}/targets/${name}`);
     await page.getByLabel("Expected status codes (optional)").fill("200");
     await page.getByRole("button", { name: "Test now" }).click();
     const result = page.getByRole("status", { name: "Test result" });
@@ -170,7 +170,7 @@ test.describe("create and edit", () => {
     await page.getByLabel("Expected status codes (optional)").fill("");
 
     // Create → detail page
-    await page.getByLabel("Tags").fill("e2e, edge");
+    await page.getByLabel("Tags", { exact: true }).fill("e2e, edge");
     await page.getByRole("button", { name: "Create monitor" }).click();
     await expect(page).toHaveURL(/\/t\/acme\/monitors\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
@@ -178,16 +178,16 @@ test.describe("create and edit", () => {
     // Edit: a name that exists → the server's conflict appears beside the name field
     await page.getByRole("link", { name: "Edit" }).click();
     await expect(page).toHaveURL(/\/edit$/);
-    await expect(page.getByLabel("Tags")).toHaveValue("e2e, edge");
-    await expect(page.getByLabel("Kind")).toBeDisabled();
-    await page.getByLabel("Name").fill("Website");
-    await page.getByLabel("Check").selectOption("30");
+    await expect(page.getByLabel("Tags", { exact: true })).toHaveValue("e2e, edge");
+    await expect(page.getByLabel("Kind", { exact: true })).toBeDisabled();
+    await page.getByLabel("Name", { exact: true }).fill("Website");
+    await page.getByLabel("Check interval", { exact: true }).selectOption("30");
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.getByText("A monitor with this name already exists")).toBeVisible();
-    await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
     await expect(page).toHaveURL(/\/edit$/);
     await shoot(page, "monitor-edit-error");
-    await page.getByLabel("Name").fill(`${name}-edited`);
+    await page.getByLabel("Name", { exact: true }).fill(`${name}-edited`);
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page).toHaveURL(/\/t\/acme\/monitors\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("heading", { level: 1, name: `${name}-edited` })).toBeVisible();

@@ -29,6 +29,7 @@ const DNS = {
       ],
     },
     tls: { default: false, type: "boolean" },
+    headers: { type: "object", propertyNames: { type: "string" }, additionalProperties: { type: "string" } },
   },
   required: ["name"],
 };
@@ -44,7 +45,15 @@ describe("monitor form from JSON Schema", () => {
     ]);
     expect(f[0]!.label).toBe("URL");
     const d = configFields("DNS", DNS);
-    expect(d.map((x) => x.path)).toEqual(["name", "resolver.host", "resolver.port", "expected", "qos", "tls"]);
+    expect(d.map((x) => x.path)).toEqual([
+      "name",
+      "resolver.host",
+      "resolver.port",
+      "expected",
+      "qos",
+      "tls",
+      "headers",
+    ]);
     expect(d.find((x) => x.path === "qos")).toMatchObject({ widget: "select", numericOptions: true });
   });
 
@@ -65,5 +74,9 @@ describe("monitor form from JSON Schema", () => {
         tls: true,
       }),
     ).toEqual({ name: "a.test", resolver: { host: "127.0.0.1" }, expected: ["1.2.3.4", "5.6.7.8"], qos: 0, tls: true });
+    expect(d.find((x) => x.path === "headers")?.widget).toBe("map");
+    const h = coerceConfig(d, { name: "x", headers: "Accept: application/json\n\nX-Token:  a:b " });
+    expect(h.headers).toEqual({ Accept: "application/json", "X-Token": "a:b" });
+    expect(formValuesOf(d, h)).toMatchObject({ headers: "Accept: application/json\nX-Token: a:b" });
   });
 });

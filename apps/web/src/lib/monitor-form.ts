@@ -11,6 +11,7 @@ type JsonSchema = {
   const?: unknown;
   default?: unknown;
   items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   minimum?: number;
@@ -20,7 +21,17 @@ type JsonSchema = {
   description?: string;
 };
 
-export type FieldWidget = "text" | "url" | "password" | "number" | "select" | "checkbox" | "list" | "textarea";
+export type FieldWidget =
+  | "text"
+  | "url"
+  | "password"
+  | "number"
+  | "select"
+  | "checkbox"
+  | "list"
+  | "textarea"
+  /** A string → string record (headers, labels), one "key: value" per line. */
+  | "map";
 
 export interface ConfigField {
   /** Path inside config, dotted ("resolver.host"). */
@@ -52,9 +63,20 @@ export const KIND_HINTS: Record<string, KindHints> = {
   HTTP: {
     label: "HTTP(S)",
     description: "Requests a URL; the expected status codes (default any 2xx/3xx) count as up.",
-    order: ["url", "method", "expectedStatus"],
+    order: ["url", "method", "expectedStatus", "headers", "body", "keyword", "keywordMode", "keywordCaseSensitive"],
     fields: {
       url: { label: "URL", placeholder: "https://example.com/health", widget: "url" },
+      headers: {
+        label: "Request headers",
+        placeholder: "Accept: application/json",
+        help: "One “Name: value” per line.",
+      },
+      jsonPath: { label: "JSON path" },
+      jsonPathOp: { label: "JSON path comparison" },
+      jsonPathExpected: { label: "JSON path expected value" },
+      regexFlags: { label: "Regex flags", placeholder: "i" },
+      certExpiryWarningDays: { label: "Certificate warning (days before expiry)" },
+      ca: { label: "Extra CA (PEM)", widget: "textarea" },
       expectedStatus: {
         label: "Expected status codes",
         placeholder: "200, 204",
@@ -87,7 +109,11 @@ export const KIND_HINTS: Record<string, KindHints> = {
   REDIS: { label: "Redis", description: "Connects and sends PING." },
   MQTT: { label: "MQTT", description: "Connects, publishes and receives its own message." },
   ICMP: { label: "ICMP ping", description: "Pings a host." },
-  PROMETHEUS: { label: "Prometheus metric", description: "Scrapes an exposition endpoint and compares a metric." },
+  PROMETHEUS: {
+    label: "Prometheus metric",
+    description: "Scrapes an exposition endpoint and compares a metric.",
+    fields: { labels: { label: "Label matchers", placeholder: "job: node", help: "One “label: value” per line." } },
+  },
 };
 
 export function kindLabel(kind: string): string {
@@ -130,6 +156,9 @@ function fieldOf(path: string, key: string, s: JsonSchema, required: boolean, hi
     };
   }
   if (s.type === "boolean") return { ...base, widget: "checkbox" };
+  if (s.type === "object" && !s.properties && s.additionalProperties) {
+    return { ...base, widget: "map", ...(hint.help ? {} : { help: "One “key: value” per line." }) };
+  }
   if (s.type === "integer" || s.type === "number") return { ...base, widget: "number" };
   if (s.type === "array") {
     const it = s.items?.type === "integer" || s.items?.type === "number" ? "number" : "string";
@@ -197,6 +226,17 @@ function coerce(f: ConfigField, raw: unknown): unknown {
       return Number(text);
     case "select":
       return f.numericOptions ? Number(text) : text;
+    case "map": {
+      const out: Record<string, string> = {};
+      for (const line of String(raw).split("\n")) {
+        const i = line.indexOf(":");
+        if (!line.trim()) continue;
+        // A line without ":" becomes a key with an empty value, so the schema can say what is wrong.
+        const key = (i < 0 ? line : line.slice(0, i)).trim();
+        out[key] = i < 0 ? "" : line.slice(i + 1).trim();
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
     case "list": {
       const parts = text
         .split(f.itemType === "number" ? /[\s,;]+/ : /\s*[\n,]\s*/)
@@ -227,11 +267,15 @@ export function formValuesOf(fields: readonly ConfigField[], config?: unknown): 
     const text =
       f.widget === "checkbox"
         ? Boolean(v)
-        : v === undefined || v === null
-          ? ""
-          : Array.isArray(v)
-            ? v.join(f.itemType === "number" ? ", " : "\n")
-            : String(v);
+        : f.widget === "map" && v && typeof v === "object"
+          ? Object.entries(v as Record<string, unknown>)
+              .map(([k, x]) => `${k}: ${String(x)}`)
+              .join("\n")
+          : v === undefined || v === null
+            ? ""
+            : Array.isArray(v)
+              ? v.join(f.itemType === "number" ? ", " : "\n")
+              : String(v);
     setPath(out, f.path, text);
   }
   return out;

@@ -224,6 +224,9 @@ function ConfigInput({
         </select>
       );
       break;
+    case "map":
+      control = <Textarea rows={3} placeholder={field.placeholder} spellCheck={false} {...common} />;
+      break;
     case "textarea":
     case "list":
       control =
@@ -268,6 +271,8 @@ function ConfigInput({
     </div>
   );
 }
+
+const wide = (f: ConfigField) => f.widget === "url" || f.widget === "textarea" || f.widget === "map";
 
 function Field({
   id,
@@ -322,6 +327,7 @@ export function MonitorForm({
   const schema = useMemo(() => buildSchema(fields, configSchema), [fields, configSchema]);
   const [serverError, setServerError] = useState<string | null>(null);
   const [result, setResult] = useState<TestResult | null>(null);
+  const [showMore, setShowMore] = useState(false);
   const intervals =
     monitor && !INTERVALS.includes(monitor.intervalSeconds)
       ? [...INTERVALS, monitor.intervalSeconds].sort((a, b) => a - b)
@@ -424,6 +430,11 @@ export function MonitorForm({
   };
 
   const hint = KIND_HINTS[kind];
+  // Kinds with an `order` hint show those (and required) fields first; the rest fold under "More options".
+  const mainSet = new Set(hint?.order ?? fields.map((f) => f.path));
+  const mainFields = fields.filter((f) => f.required || mainSet.has(f.path));
+  const moreFields = fields.filter((f) => !(f.required || mainSet.has(f.path)));
+  const moreHasError = moreFields.some((f) => errorAt(errors, `config.${f.path}`));
   const pending = formState.isSubmitting || create.isPending || update.isPending;
   const base = `/t/${tenant.slug}`;
 
@@ -479,12 +490,30 @@ export function MonitorForm({
               />
             </Field>
             <div className="grid gap-4 sm:grid-cols-2" key={kind}>
-              {fields.map((f) => (
-                <div key={f.path} className={cn((f.widget === "url" || f.widget === "textarea") && "sm:col-span-2")}>
+              {mainFields.map((f) => (
+                <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
                   <ConfigInput field={f} register={register} error={errorAt(errors, `config.${f.path}`)} />
                 </div>
               ))}
             </div>
+            {moreFields.length ? (
+              <details
+                className="group rounded-md border border-border"
+                open={showMore || moreHasError}
+                onToggle={(e) => setShowMore(e.currentTarget.open)}
+              >
+                <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium hover:bg-accent">
+                  More options ({moreFields.length})
+                </summary>
+                <div className="grid gap-4 p-3 sm:grid-cols-2">
+                  {moreFields.map((f) => (
+                    <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
+                      <ConfigInput field={f} register={register} error={errorAt(errors, `config.${f.path}`)} />
+                    </div>
+                  ))}
+                </div>
+              </details>
+            ) : null}
             {typeof errors.config?.message === "string" ? (
               <p className="text-xs font-medium text-status-down-foreground">{errors.config.message}</p>
             ) : null}
@@ -497,7 +526,7 @@ export function MonitorForm({
             <CardDescription>A change takes effect on the monitor's next scheduled check.</CardDescription>
           </CardHeader>
           <CardContent className="grid gap-4 sm:grid-cols-2">
-            <Field id="monitor-interval" label="Check" error={errors.intervalSeconds?.message}>
+            <Field id="monitor-interval" label="Check interval" error={errors.intervalSeconds?.message}>
               <select id="monitor-interval" className={selectClass} {...register("intervalSeconds")}>
                 {intervals.map((s) => (
                   <option key={s} value={String(s)}>
