@@ -120,6 +120,26 @@ test.describe("monitor list", () => {
     await expect(page.getByRole("heading", { level: 1, name: `${run}-007` })).toBeVisible();
   });
 
+  test("live: a change made elsewhere shows up without a reload (SSE, not the 30 s safety poll)", async ({ page }) => {
+    const run = `live${Date.now().toString(36)}`;
+    await loginAs(page, USERS.providerAdmin);
+    const initech = await tenantId(page, "initech");
+    const m = await trpcMutation<{ id: string }>(page, "monitor.create", {
+      tenantId: initech,
+      name: run,
+      config: { url: `${DEMO_ESTATE_URL}/healthy?m=${run}` },
+      intervalSeconds: 86_400,
+    });
+    await page.goto(`/t/initech/monitors?q=${run}`);
+    await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-mode", "live");
+    const row = page.getByRole("table", { name: "Monitors" }).locator("tbody tr").first();
+    await expect(row).toContainText(run);
+    await expect(row.getByText("Paused")).toHaveCount(0);
+    // Paused through the API (as another user's tab would): the stream tells this page within ~2 s.
+    await trpcMutation(page, "monitor.setPaused", { tenantId: initech, monitorId: m.id, paused: true });
+    await expect(row.getByText("Paused")).toBeVisible({ timeout: 10_000 });
+  });
+
   test("a client viewer sees the list without bulk actions or add", async ({ page }) => {
     await loginAs(page, USERS.acmeViewer);
     await page.goto("/t/acme/monitors");
