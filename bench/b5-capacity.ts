@@ -5,6 +5,7 @@
 // Ceiling: wrk (Connection: close) against the same target, same run.
 // Target: >= 1,500 probes/s with p99 lateness < 1 s (quality.md).
 import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
 import { cpus } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,10 +53,15 @@ try {
     workers.push(
       spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
         cwd: root,
-        stdio: ["ignore", "ignore", "inherit"],
+        // BENCH_WORKER_LOG=<file>: the workers' debug logs (flush sizes and times) go there.
+        stdio: [
+          "ignore",
+          process.env.BENCH_WORKER_LOG ? openSync(`${process.env.BENCH_WORKER_LOG}.${i}`, "w") : "ignore",
+          "inherit",
+        ],
         env: {
           ...process.env,
-          LOG_LEVEL: "warn",
+          LOG_LEVEL: process.env.BENCH_WORKER_LOG ? "debug" : "warn",
           WORKER_HEALTH_PORT: String(await freePort()),
           PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
           PROBE_CONCURRENCY: String(CONCURRENCY),
