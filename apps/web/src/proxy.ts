@@ -4,7 +4,13 @@ import { contentSecurityPolicy, staticSecurityHeaders } from "./security-headers
 const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const SESSION_COOKIES = ["steward.session", "__Secure-steward.session"];
 /** Paths reachable without a session cookie. */
-const PUBLIC = [/^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health(\/|$)/, /^\/api\/trpc(\/|$)/];
+const PUBLIC = [
+  /^\/login(\/|$)/,
+  /^\/api\/auth(\/|$)/,
+  /^\/api\/health(\/|$)/,
+  /^\/api\/trpc(\/|$)/,
+  /^\/api\/v1\/heartbeat\//,
+];
 
 /**
  * Runs before every request (except static assets): a fresh CSP nonce, the security headers and a
