@@ -121,7 +121,9 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   const runs: { monitorId: string; due: number; start: number }[] = [];
   // BullMQ as the worker app resolves it (bench/ is not a workspace package).
   const bullmqPath = createRequire(new URL("../../apps/worker/package.json", import.meta.url)).resolve("bullmq");
-  const { Worker } = (await import(pathToFileURL(bullmqPath).href)) as typeof import("bullmq");
+  const { Worker } = (await import(
+    pathToFileURL(bullmqPath).href
+  )) as typeof import("../../apps/worker/node_modules/bullmq");
   const workerConns: ReturnType<typeof createRedisConnection>[] = [];
   const newWorker = () => {
     const c = createRedisConnection("worker", { name: "bench-worker" });
