@@ -24,9 +24,11 @@ export interface RollDailyResult {
 
 /**
  * Daily rows as the sum of their 24 hourly rows: state ms, counts, min/max, and the histograms added
- * element-wise (unnest WITH ORDINALITY, summed per index). One statement per day for every monitor.
+ * element-wise (64 sum(latency_hist[i]) aggregates in one pass). One statement per day for every monitor.
  */
 export function dailyRollupSql(): string {
+  // Element-wise sum as 64 plain aggregates (one pass, no unnest): sum(latency_hist[1]), …
+  const histSums = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => `sum(latency_hist[${i + 1}])`).join(", ");
   return `
 WITH src AS (
   SELECT * FROM monitor_rollups_hourly
@@ -37,15 +39,9 @@ sums AS (
          sum(up_ms) AS up_ms, sum(degraded_ms) AS degraded_ms, sum(down_ms) AS down_ms,
          sum(unknown_ms) AS unknown_ms, sum(maintenance_ms) AS maintenance_ms,
          sum(probes_ok) AS ok, sum(probes_fail) AS fail, sum(probes_unknown) AS unk,
-         sum(latency_count) AS lc, sum(latency_sum) AS ls, min(latency_min) AS lmin, max(latency_max) AS lmax
+         sum(latency_count) AS lc, sum(latency_sum) AS ls, min(latency_min) AS lmin, max(latency_max) AS lmax,
+         ARRAY[${histSums}]::int[] AS hist
     FROM src GROUP BY 1, 2, 3
-),
-hist AS (
-  SELECT monitor_id, bucket_start, array_agg(v ORDER BY i) AS hist
-    FROM (SELECT s.monitor_id, date_bin('1 day', s.bucket_start, ${BIN_ORIGIN}) AS bucket_start, u.i, sum(u.v)::int AS v
-            FROM src s CROSS JOIN LATERAL unnest(s.latency_hist) WITH ORDINALITY AS u(v, i)
-           GROUP BY 1, 2, 3) x
-   GROUP BY 1, 2
 ),
 del AS (
   DELETE FROM monitor_rollups_daily r
@@ -57,8 +53,8 @@ ins AS (
   INSERT INTO monitor_rollups_daily (${ROLLUP_COLUMNS.join(", ")})
   SELECT s.monitor_id, s.bucket_start, s.tenant_id, s.up_ms, s.degraded_ms, s.down_ms, s.unknown_ms,
          s.maintenance_ms, s.ok, s.fail, s.unk,
-         COALESCE(h.hist, array_fill(0, ARRAY[${LATENCY_BUCKET_COUNT}])), s.lc, s.ls, s.lmin, s.lmax, $3::timestamptz
-    FROM sums s LEFT JOIN hist h ON h.monitor_id = s.monitor_id AND h.bucket_start = s.bucket_start
+         s.hist, s.lc, s.ls, s.lmin, s.lmax, $3::timestamptz
+    FROM sums s
   ON CONFLICT (monitor_id, bucket_start) DO UPDATE SET ${UPSERT_SET}
   RETURNING 1
 )
