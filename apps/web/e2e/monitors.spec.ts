@@ -84,6 +84,19 @@ test.describe("monitor list", () => {
     await page.getByRole("searchbox", { name: "Search monitors by name or URL" }).fill(run);
     await expect(page.getByText("of 60")).toBeVisible();
 
+    // Keyboard: j / k move between rows, x selects
+    await page.getByRole("heading", { level: 1, name: "Monitors" }).click();
+    await page.keyboard.press("j");
+    await expect(rows.nth(0).getByRole("link")).toBeFocused();
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    await page.keyboard.press("k");
+    await expect(rows.nth(1).getByRole("link")).toBeFocused();
+    await page.keyboard.press("x");
+    await expect(rows.nth(1).getByRole("checkbox")).toBeChecked();
+    await page.keyboard.press("x");
+    await expect(rows.nth(1).getByRole("checkbox")).not.toBeChecked();
+
     // Bulk pause three rows
     for (const n of ["060", "059", "058"]) await page.getByRole("checkbox", { name: `Select ${run}-${n}` }).check();
     const bulk = page.getByRole("region", { name: "Bulk actions" });

@@ -180,6 +180,37 @@ export function MonitorList() {
     }),
   );
 
+  // Keyboard: j / k move between rows (focus the row's link), x toggles the focused row's selection.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (e.key !== "j" && e.key !== "k" && e.key !== "x") return;
+      const target = e.target as HTMLElement | null;
+      if (target?.closest("input:not([type=checkbox]), textarea, select, [contenteditable=true], [role=dialog]"))
+        return;
+      const links = [...document.querySelectorAll<HTMLAnchorElement>("a[data-row-link]")];
+      if (!links.length) return;
+      const current = links.findIndex((a) => a.closest("tr")?.contains(document.activeElement));
+      if (e.key === "x") {
+        const id = current >= 0 ? links[current]?.dataset.rowLink : undefined;
+        if (!id || !canWrite) return;
+        e.preventDefault();
+        setSelected((cur) => {
+          const next = new Set(cur);
+          if (next.has(id)) next.delete(id);
+          else next.add(id);
+          return next;
+        });
+        return;
+      }
+      e.preventDefault();
+      const next = current < 0 ? 0 : Math.max(0, Math.min(links.length - 1, current + (e.key === "j" ? 1 : -1)));
+      links[next]?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [canWrite]);
+
   const facets = data?.facets.status;
   const base = `/t/${tenant.slug}`;
   const filtered = Boolean(query.q || query.status || query.kind || query.tag || query.assetId);
@@ -429,7 +460,11 @@ export function MonitorList() {
                       </TableCell>
                     ) : null}
                     <TableCell className={cn("max-w-72", !canWrite && "pl-5")}>
-                      <Link href={`${base}/monitors/${m.id}`} className="font-medium hover:underline">
+                      <Link
+                        href={`${base}/monitors/${m.id}`}
+                        data-row-link={m.id}
+                        className="rounded-sm font-medium hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+                      >
                         {m.name}
                       </Link>
                       {m.target ? <div className="truncate text-xs text-muted-foreground">{m.target}</div> : null}
@@ -466,6 +501,16 @@ export function MonitorList() {
 
       {data && data.total > 0 ? (
         <nav aria-label="Pagination" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm">
+          <p className="hidden text-xs text-muted-foreground lg:block">
+            <kbd className="rounded border border-border px-1">j</kbd> /{" "}
+            <kbd className="rounded border border-border px-1">k</kbd> move
+            {canWrite ? (
+              <>
+                , <kbd className="rounded border border-border px-1">x</kbd> select
+              </>
+            ) : null}
+            , <kbd className="rounded border border-border px-1">Enter</kbd> open
+          </p>
           <p className="text-muted-foreground" aria-live="polite">
             Showing <span className="tabular-nums">{first.toLocaleString("en")}</span>–
             <span className="tabular-nums">{last.toLocaleString("en")}</span> of{" "}
