@@ -50,6 +50,8 @@ export interface EditableMonitor {
   degradedThresholdMs: number | null;
   assetId: string | null;
   tags: string[];
+  /** Secret config fields that are set (their values never reach the browser; blank keeps them). */
+  secretsSet?: string[];
 }
 
 const INTERVALS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 21600, 86400];
@@ -186,11 +188,15 @@ function ConfigInput({
   field,
   register,
   error,
+  secrets,
 }: {
   field: ConfigField;
   register: ReturnType<typeof useForm<FormValues>>["register"];
   error?: string;
+  secrets?: readonly string[];
 }) {
+  const secretSet = secrets?.includes(field.path) ?? false;
+  const hasSecretHeaders = field.path === "headers" && (secrets ?? []).some((x) => x.startsWith("headers."));
   const id = `config-${field.path.replace(/\./g, "-")}`;
   const name = `config.${field.path}` as "config";
   const described = [error ? `${id}-error` : null, field.help ? `${id}-help` : null].filter(Boolean).join(" ");
@@ -241,7 +247,11 @@ function ConfigInput({
         <Input
           type={field.widget === "number" ? "number" : field.widget === "password" ? "password" : "text"}
           inputMode={field.widget === "url" ? "url" : undefined}
-          placeholder={field.placeholder ?? (field.default !== undefined ? String(field.default) : undefined)}
+          placeholder={
+            secretSet
+              ? "•••••••• (set; leave blank to keep)"
+              : (field.placeholder ?? (field.default !== undefined ? String(field.default) : undefined))
+          }
           min={field.min}
           max={field.max}
           autoComplete={field.widget === "password" ? "new-password" : "off"}
@@ -258,9 +268,10 @@ function ConfigInput({
         </Label>
       )}
       {control}
-      {field.help ? (
+      {field.help || hasSecretHeaders ? (
         <p id={`${id}-help`} className="text-xs text-muted-foreground">
           {field.help}
+          {hasSecretHeaders ? " Credential header values are hidden: leave them empty to keep them." : ""}
         </p>
       ) : null}
       {error ? (
@@ -492,7 +503,12 @@ export function MonitorForm({
             <div className="grid gap-4 sm:grid-cols-2" key={kind}>
               {mainFields.map((f) => (
                 <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
-                  <ConfigInput field={f} register={register} error={errorAt(errors, `config.${f.path}`)} />
+                  <ConfigInput
+                    field={f}
+                    register={register}
+                    error={errorAt(errors, `config.${f.path}`)}
+                    secrets={monitor?.secretsSet}
+                  />
                 </div>
               ))}
             </div>
@@ -508,7 +524,12 @@ export function MonitorForm({
                 <div className="grid gap-4 p-3 sm:grid-cols-2">
                   {moreFields.map((f) => (
                     <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
-                      <ConfigInput field={f} register={register} error={errorAt(errors, `config.${f.path}`)} />
+                      <ConfigInput
+                        field={f}
+                        register={register}
+                        error={errorAt(errors, `config.${f.path}`)}
+                        secrets={monitor?.secretsSet}
+                      />
                     </div>
                   ))}
                 </div>

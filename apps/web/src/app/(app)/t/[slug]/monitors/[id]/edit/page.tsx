@@ -38,6 +38,7 @@ export default async function EditMonitorPage({ params }: PageProps<"/t/[slug]/m
           degradedThresholdMs: m.degradedThresholdMs,
           assetId: m.asset?.id ?? null,
           tags: row.rows[0]?.tags ?? [],
+          secretsSet: m.secretsSet,
         }}
       />
     </>
