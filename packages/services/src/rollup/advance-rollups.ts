@@ -1,7 +1,7 @@
 import { getSystemPool } from "@steward/db";
 import { type RollDailyResult, rollDailyRollups } from "./roll-daily-rollups.ts";
 import { type RollHourlyResult, rollHourlyRollups } from "./roll-hourly-rollups.ts";
-import { DAY_MS, floorTo, HOUR_MS } from "./rollup-plan.ts";
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from "./rollup-plan.ts";
 import { readWatermarks } from "./rollup-watermarks.ts";
 
 export interface AdvanceRollupsInput {
@@ -10,8 +10,10 @@ export interface AdvanceRollupsInput {
   settleMs?: number;
   /** First run: roll back this far at most (default 35 days). */
   maxBackfillDays?: number;
-  /** Catch-up per run, in hours (default 7 days); the next run continues. */
+  /** Catch-up per run, in hours (default 24); the next run (a minute later) continues. */
   maxHoursPerRun?: number;
+  /** Daily catch-up per run, in days (default 3). */
+  maxDaysPerRun?: number;
 }
 
 export interface AdvanceRollupsResult {
@@ -43,7 +45,7 @@ export async function advanceRollups(input: AdvanceRollupsInput = {}): Promise<A
     const first = rows[0]?.first ? floorTo(rows[0].first.getTime(), HOUR_MS) : settled;
     start = Math.max(floor, Math.min(first, settled - HOUR_MS));
   }
-  const end = Math.min(settled, start + (input.maxHoursPerRun ?? 7 * 24) * HOUR_MS);
+  const end = Math.min(settled, start + (input.maxHoursPerRun ?? 24) * HOUR_MS);
   const from = new Date(start);
   const to = new Date(Math.max(start, end));
   const hourly = await rollHourlyRollups({ from, to, now, settleMs });
@@ -53,7 +55,9 @@ export async function advanceRollups(input: AdvanceRollupsInput = {}): Promise<A
   if (h) {
     const d = (await readWatermarks(pool)).daily;
     const dFrom = d && d.until >= h.from ? d.until : h.from;
-    daily = await rollDailyRollups({ from: dFrom, to: h.until, now });
+    const dStart = ceilTo(dFrom.getTime(), DAY_MS);
+    const dTo = new Date(Math.min(h.until.getTime(), dStart + (input.maxDaysPerRun ?? 3) * DAY_MS));
+    daily = await rollDailyRollups({ from: dFrom, to: dTo, now });
   }
   return { hourly: { ...hourly, from, to }, daily };
 }

@@ -353,11 +353,11 @@ describe("rollups (real Postgres)", () => {
 
   it("advanceRollups catches up to the settled hour and the last whole day, idempotently", async () => {
     const snapshot = await rollupRows("monitor_rollups_hourly");
-    const a = await advanceRollups({ now: NOW, maxHoursPerRun: 60 * 24 });
+    const a = await advanceRollups({ now: NOW, maxHoursPerRun: 60 * 24, maxDaysPerRun: 60 });
     const settled = Math.floor((NOW.getTime() - 120_000) / H) * H;
     expect(a.hourly.coverage).toEqual({ from: new Date(D0), until: new Date(settled) });
     expect(a.daily?.coverage).toEqual({ from: new Date(D0), until: new Date(Math.floor(settled / DAY) * DAY) });
-    const b = await advanceRollups({ now: NOW, maxHoursPerRun: 60 * 24 });
+    const b = await advanceRollups({ now: NOW, maxHoursPerRun: 60 * 24, maxDaysPerRun: 60 });
     expect(b.hourly.coverage).toEqual(a.hourly.coverage);
     expect(b.hourly.statements).toBe(0); // each hour is rolled once, when it settles
     expect(b.daily?.statements ?? 0).toBe(0);
