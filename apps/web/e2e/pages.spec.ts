@@ -21,17 +21,26 @@ test.describe("pages", () => {
     await shoot(page, "login");
   });
 
-  test("provider home, tenant overview, monitor, incidents (provider admin)", async ({ page }) => {
-    await loginAs(page, USERS.providerAdmin);
-    await expect(page.getByRole("list", { name: "Tenants" })).toBeVisible();
-    await shoot(page, "provider");
+  // One test per page: each page is screenshotted and axe-checked in light and dark, which is slow on a
+  // 2-core machine running the whole stack, so every page gets its own (tripled) time budget.
+  test.describe("as provider admin", () => {
+    test.beforeEach(async ({ page }) => {
+      test.slow();
+      await loginAs(page, USERS.providerAdmin);
+    });
 
-    await page.goto("/t/acme");
-    await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
-    await shoot(page, "tenant-overview");
+    test("provider home", async ({ page }) => {
+      await expect(page.getByRole("list", { name: "Tenants" })).toBeVisible();
+      await shoot(page, "provider");
+    });
 
-    const firstMonitor = page.getByRole("table").getByRole("link").first();
-    if (await firstMonitor.count()) {
+    test("tenant overview and monitor detail", async ({ page }) => {
+      await page.goto("/t/acme");
+      await expect(page.getByRole("heading", { level: 1, name: "Acme Corp" })).toBeVisible();
+      await shoot(page, "tenant-overview");
+
+      const firstMonitor = page.getByRole("table").getByRole("link").first();
+      await expect(firstMonitor).toBeVisible();
       await firstMonitor.click();
       await expect(page.getByText("Latency, last 24 hours")).toBeVisible();
       await shoot(page, "monitor");
@@ -39,21 +48,25 @@ test.describe("pages", () => {
       await expect(
         page.getByRole("columnheader", { name: "p50" }).or(page.getByText("No latency data yet")),
       ).toBeVisible();
-    }
+    });
 
-    await page.goto("/t/acme/incidents");
-    await expect(page.getByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
-    await shoot(page, "incidents");
-    const firstIncident = page.getByRole("table").getByRole("link").first();
-    if (await firstIncident.count()) {
-      await firstIncident.click();
-      await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
-      await shoot(page, "incident");
-    }
+    test("incidents and incident detail", async ({ page }) => {
+      await page.goto("/t/acme/incidents");
+      await expect(page.getByRole("heading", { level: 1, name: "Incidents" })).toBeVisible();
+      await shoot(page, "incidents");
+      const firstIncident = page.getByRole("table").getByRole("link").first();
+      if (await firstIncident.count()) {
+        await firstIncident.click();
+        await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
+        await shoot(page, "incident");
+      }
+    });
 
-    await page.goto("/settings/account");
-    await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
-    await shoot(page, "account");
+    test("account settings", async ({ page }) => {
+      await page.goto("/settings/account");
+      await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
+      await shoot(page, "account");
+    });
   });
 
   test("client admin overview and unscoped empty state", async ({ page, browser }) => {
