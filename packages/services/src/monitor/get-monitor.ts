@@ -6,6 +6,7 @@ import type { ServiceContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
 import { rollupLatencySummaries, rollupStateSeconds } from "../rollup/rollup-reads.ts";
+import { rollupZoneDaySeconds } from "../rollup/rollup-zone-days.ts";
 import { withTenant } from "../with-tenant.ts";
 import { DAY_MS, latencySeries, uptimeOf } from "./monitor-metrics.ts";
 
@@ -14,7 +15,9 @@ export type GetMonitorInput = z.input<typeof GetMonitorInput>;
 
 /**
  * One monitor with its 24 h latency series (30-minute buckets: ≤ 48 points, avg / max / p50), its state
- * intervals over 7 days, the 20 most recent results and exact uptime over 24 h / 7 d / 30 d.
+ * intervals over 7 days, the 20 most recent results, exact uptime over 24 h / 7 d / 30 d, and `days90`:
+ * seconds per state and uptime for each of the last 90 days in the tenant's zone (oldest first; today up
+ * to now) with the 90-day uptime (`uptime.d90`) — rollup-zone-days.ts, exact.
  */
 export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput) {
   requirePermission(ctx, "monitor:read");
@@ -95,6 +98,13 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
       );
     const latencyPercentiles24h = await percentiles(from24h);
     const latencyPercentiles30d = await percentiles(from30d);
+    const zoneDays = await rollupZoneDaySeconds(tx, {
+      tenantId,
+      monitorId: monitor.id,
+      timeZone: ctx.tenant?.timezone ?? "UTC",
+      days: 90,
+      now,
+    });
     const openIncident = await tx.incident.findFirst({
       where: { tenantId, monitorId: monitor.id, status: { not: "RESOLVED" } },
       select: { id: true, number: true, title: true, status: true, openedAt: true },
@@ -116,7 +126,9 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
         h24: computeUptime(intervals, { from: from24h, to: now }, now),
         d7: computeUptime(intervals, { from: from7d, to: now }, now),
         d30: uptimeOf(s30.get(monitor.id), from30d, now),
+        d90: uptimeOf(zoneDays.total, zoneDays.from, now),
       },
+      days90: zoneDays.days,
       openIncident,
       window: { from7d, from24h, now },
     };

@@ -27,7 +27,7 @@ import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { ExactTime, RelativeTime } from "~/components/time.tsx";
 import { useDisplayZone } from "~/components/time-zone-pref.tsx";
-import { dailyUptime, type Interval } from "~/lib/intervals.ts";
+import { type Interval, zoneDaysToUptimeDays } from "~/lib/intervals.ts";
 import { formatDuration, zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
@@ -91,7 +91,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
   const intervals = [...data.intervals7d].sort(
     (a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime(),
   );
-  const days = dailyUptime(intervals, tenant.timezone, 7, now);
+  const days90 = zoneDaysToUptimeDays(data.days90);
   const tz = `${zone} (${zoneAbbr(new Date(now), zone)})`;
 
   return (
@@ -219,13 +219,28 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
 
         <Card>
           <CardHeader>
-            <CardTitle>State history, last 7 days</CardTitle>
+            <CardTitle>Uptime, last 90 days</CardTitle>
             <CardDescription>
-              Each day in {tenant.timezone}: green ≥ 99.9 %, amber ≥ 99 %, red below, grey no data.
+              Each day in {tenant.timezone}: green ≥ 99.9 %, amber ≥ 99 %, red below, blue mostly maintenance, grey no
+              data. Maintenance and unknown time are excluded.
             </CardDescription>
           </CardHeader>
+          <CardContent>
+            <UptimeBar
+              days={days90}
+              overall={data.uptime.d90.uptimePercent === null ? null : data.uptime.d90.uptimePercent / 100}
+              overallLabel="uptime over 90 days"
+              caption="Daily uptime, last 90 days"
+            />
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>State history, last 7 days</CardTitle>
+            <CardDescription>Timeline and every state change, newest first.</CardDescription>
+          </CardHeader>
           <CardContent className="space-y-5">
-            <UptimeBar days={days} caption="Daily uptime, last 7 days" />
             <Timeline intervals={intervals} from={from} to={now} timeZone={zone} />
             {intervals.length === 0 ? (
               <p className="text-sm text-muted-foreground">No state changes recorded yet.</p>
