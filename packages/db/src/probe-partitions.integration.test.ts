@@ -38,6 +38,11 @@ let app: pg.Client;
 
 beforeAll(async () => {
   await withAdminClient(async (c) => {
+    // The migrated template is cached across days (keyed by the migrations' hash), so its partitions are
+    // those of the day it was built. Bring this database to what a migration run today leaves: daily
+    // partitions from yesterday to today + 7 (UTC), nothing older.
+    await c.query("select steward_drop_probe_partitions_before(((now() at time zone 'UTC')::date - 1))");
+    await c.query("select steward_ensure_probe_partitions(7)");
     await c.query(`insert into organizations (id, kind, name, slug) values ($1, 'CLIENT', 'T', $2)`, [T, `t-${T}`]);
     await c.query(
       `insert into monitors (id, tenant_id, name, kind, config, interval_seconds) values ($1, $3, 'm1', 'HTTP', '{}', 30), ($2, $3, 'm2', 'HTTP', '{}', 30)`,

@@ -18,9 +18,13 @@ export function harnessAdminUrl(env: Record<string, string | undefined> = proces
   return env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
 }
 
-/** `steward_template_<first 12 hex of the migrations hash>`. */
-export function templateDatabaseName(): string {
-  return `steward_template_${migrationsHash().slice(0, 12)}`;
+/**
+ * `steward_template_<first 12 hex of the migrations hash>_<UTC yyyymmdd>`. The date is part of the key
+ * because a migration run creates the daily probe_results partitions around *its* day: a template kept
+ * from yesterday would hand tests yesterday's partitions.
+ */
+export function templateDatabaseName(now = new Date()): string {
+  return `steward_template_${migrationsHash().slice(0, 12)}_${now.toISOString().slice(0, 10).replaceAll("-", "")}`;
 }
 
 async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>, database = "postgres"): Promise<T> {
