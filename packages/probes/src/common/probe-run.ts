@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ProbeContext, ProbeResult } from "../probe.ts";
-import { SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
+import { type PinnedAddress, resolvePinned, SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
 
 /** Local resource problems mean the probe could not run: report unknown. */
 const LOCAL_ERROR_CODES = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
@@ -146,31 +146,17 @@ export function describeTargetError(err: unknown): string {
 }
 
 /**
- * Resolves `host` through the SSRF guard and returns ONE pinned address to connect to, so the address
- * that was checked is the address that is contacted (no rebinding between check and connect).
- * Literal IPs never reach DNS, so they are checked here directly. Throws SsrfBlockedError (→ fail
+ * The guard's `resolvePinned` (every spelling normalised, every answer checked, one address pinned) under
+ * this probe's deadline: connect to exactly the address returned. Throws SsrfBlockedError (→ fail
  * "blocked by SSRF policy") or the resolver's error (ENOTFOUND → fail).
  */
-export async function resolvePinned(
+export function resolvePinnedWithin(
   host: string,
   ssrf: SsrfGuard,
-  run: Pick<ProbeRun, "race">,
-): Promise<{ address: string; family: 4 | 6 }> {
+  run: Pick<ProbeRun, "race" | "signal">,
+): Promise<PinnedAddress> {
   const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  const literal = isIP(h);
-  if (literal) {
-    const reason = ssrf.check(h);
-    if (reason) throw new SsrfBlockedError(h, reason);
-    return { address: h, family: literal as 4 | 6 };
-  }
-  const addresses = await run.race(
-    new Promise<{ address: string; family: number }[]>((resolve, reject) => {
-      ssrf.lookup(h, { all: true }, (err, addrs) => (err ? reject(err) : resolve(addrs)));
-    }),
-  );
-  const first = addresses[0];
-  if (!first) throw Object.assign(new Error(`no address for ${h}`), { code: "ENOTFOUND" });
-  return { address: first.address, family: first.family === 6 ? 6 : 4 };
+  return run.race(resolvePinned(h, ssrf, { signal: run.signal }));
 }
 
 /** Checks a literal IP host against the guard (sockets given a `lookup` skip it for literals). */

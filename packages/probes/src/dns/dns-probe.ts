@@ -2,7 +2,7 @@ import { promises as dnsPromises } from "node:dns";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { resolvePinned, runProbe, TargetError } from "../common/probe-run.ts";
+import { resolvePinnedWithin, runProbe, TargetError } from "../common/probe-run.ts";
 import { HostSchema, PortSchema } from "../common/schema.ts";
 import type { Probe } from "../probe.ts";
 
@@ -100,7 +100,7 @@ export const dnsProbe: Probe<"DNS", typeof DnsProbeConfig> = {
       const resolver = new dnsPromises.Resolver({ timeout: Math.max(100, ctx.timeoutMs), tries: 1 });
       run.defer(() => resolver.cancel());
       if (config.resolver) {
-        const { address, family } = await resolvePinned(config.resolver.host, ctx.ssrf, run);
+        const { address, family } = await resolvePinnedWithin(config.resolver.host, ctx.ssrf, run);
         resolver.setServers([
           family === 6 ? `[${address}]:${config.resolver.port}` : `${address}:${config.resolver.port}`,
         ]);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { z } from "zod";
-import { ProbeInfraError, resolvePinned, runProbe } from "../common/probe-run.ts";
+import { ProbeInfraError, resolvePinnedWithin, runProbe } from "../common/probe-run.ts";
 import { HostSchema } from "../common/schema.ts";
 import type { Probe } from "../probe.ts";
 
@@ -52,7 +52,7 @@ export const icmpProbe: Probe<"ICMP", typeof IcmpProbeConfig> = {
   configSchema: IcmpProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      const { address, family } = await resolvePinned(config.host, ctx.ssrf, run);
+      const { address, family } = await resolvePinnedWithin(config.host, ctx.ssrf, run);
       const deadlineS = Math.max(1, Math.floor(ctx.timeoutMs / 1000));
       const args = [
         family === 6 ? "-6" : "-4",

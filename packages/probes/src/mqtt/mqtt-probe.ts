@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import mqtt from "mqtt";
 import { z } from "zod";
-import { resolvePinned, runProbe } from "../common/probe-run.ts";
+import { resolvePinnedWithin, runProbe } from "../common/probe-run.ts";
 import { HostSchema, PortSchema } from "../common/schema.ts";
 import type { Probe } from "../probe.ts";
 
@@ -46,7 +46,7 @@ export const mqttProbe: Probe<"MQTT", typeof MqttProbeConfig> = {
   configSchema: MqttProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      const { address } = await resolvePinned(config.host, ctx.ssrf, run);
+      const { address } = await resolvePinnedWithin(config.host, ctx.ssrf, run);
       const id = randomUUID();
       const client = mqtt.connect({
         host: address,

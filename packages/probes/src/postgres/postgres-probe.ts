@@ -1,6 +1,6 @@
 import pg from "pg";
 import { z } from "zod";
-import { resolvePinned, runProbe } from "../common/probe-run.ts";
+import { resolvePinnedWithin, runProbe } from "../common/probe-run.ts";
 import { HostSchema, PortSchema } from "../common/schema.ts";
 import type { Probe } from "../probe.ts";
 
@@ -45,7 +45,7 @@ export const postgresProbe: Probe<"POSTGRES", typeof PostgresProbeConfig> = {
   async run(config, ctx) {
     const redact = (s: string) => (config.password ? s.split(config.password).join("***") : s);
     const r = await runProbe(ctx, async (run) => {
-      const { address } = await resolvePinned(config.host, ctx.ssrf, run);
+      const { address } = await resolvePinnedWithin(config.host, ctx.ssrf, run);
       const client = new pg.Client({
         host: address,
         port: config.port,
