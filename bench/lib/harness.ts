@@ -3,7 +3,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import net from "node:net";
 import pg from "pg";
-import { createTestDatabase, dropTestDatabase, ensureTemplateDatabase } from "../../packages/db/src/testing/index.ts";
+import {
+  cleanRedisPrefix,
+  createTestDatabase,
+  dropTestDatabase,
+  ensureTemplateDatabase,
+} from "../../packages/db/src/testing/index.ts";
 
 export interface BenchResult {
   bench: string;
@@ -101,7 +106,7 @@ export async function setupDatabase(benchId: string): Promise<BenchDatabase> {
     if (dropped) return;
     dropped = true;
     await dropTestDatabase(db.name).catch((err) => console.warn(`could not drop ${db.name}: ${err}`));
-    await cleanRedis(redisPrefix);
+    await cleanRedisPrefix(redisPrefix);
   };
   process.once("SIGINT", () => void drop().finally(() => process.exit(130)));
   return {
@@ -118,29 +123,6 @@ export async function setupDatabase(benchId: string): Promise<BenchDatabase> {
     },
     drop,
   };
-}
-
-export async function cleanRedis(prefix: string): Promise<void> {
-  const { Redis } = await import("ioredis");
-  const redis = new Redis(process.env.REDIS_URL || "redis://127.0.0.1:6379", {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== "0");
-  } catch {
-    // nothing to clean
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Runs a command, resolves with its stdout (rejects on a non-zero exit). */

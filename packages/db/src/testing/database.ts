@@ -138,3 +138,28 @@ export async function withAdminClient<T>(fn: (c: pg.Client) => Promise<T>): Prom
   if (!url) throw new Error("DATABASE_URL is not set (is the integration setup file configured?)");
   return withAdmin(url, fn, databaseName(url));
 }
+
+/** Deletes every Redis key under `prefix` (a test file's or a benchmark's own); a missing Redis is fine. */
+export async function cleanRedisPrefix(prefix: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(process.env.REDIS_URL || "redis://127.0.0.1:6379", {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+  });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } catch {
+    // Redis not running: nothing was written there either.
+  } finally {
+    redis.disconnect();
+  }
+}

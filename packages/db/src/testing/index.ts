@@ -1,5 +1,6 @@
 // @steward/db/testing: integration-test harness helpers.
 export {
+  cleanRedisPrefix,
   createTestDatabase,
   dropTestDatabase,
   ensureTemplateDatabase,
