@@ -92,19 +92,20 @@ describe("searchMonitors at 5,000 monitors", () => {
       const ms = performance.now() - t0;
       expect(ms, JSON.stringify(input)).toBeLessThan(500);
     }
-    const sql = `select id from monitors m where m.tenant_id = $1::uuid
-           and lower(m.name || ' ' || coalesce(m.config ->> 'url', '')) like '%svc-4242.%'`;
     // At 5,000 rows a sequential scan is the planner's (right) choice; the trigram index must still match
     // the search expression exactly, so the planner can use it once the table is larger.
     const forced = await withSystem(async (tx) => {
-      await tx.$executeRawUnsafe("set local enable_seqscan = off");
-      return tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
-        `explain select id from monitors m where lower(m.name || ' ' || coalesce(m.config ->> 'url', '')) like '%svc-4242.%'`,
-      );
+      await tx.$executeRaw`set local enable_seqscan = off`;
+      return tx.$queryRaw<{ "QUERY PLAN": string }[]>`
+        explain select id from monitors m
+        where lower(m.name || ' ' || coalesce(m.config ->> 'url', '')) like '%svc-4242.%'`;
     });
     expect(forced.map((r) => r["QUERY PLAN"]).join("\n")).toContain("monitors_search_trgm_idx");
-    const analyzed = await withSystem((tx) =>
-      tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`explain analyze ${sql}`, w.tenants.A.id),
+    const analyzed = await withSystem(
+      (tx) =>
+        tx.$queryRaw<{ "QUERY PLAN": string }[]>`
+        explain analyze select id from monitors m where m.tenant_id = ${w.tenants.A.id}::uuid
+          and lower(m.name || ' ' || coalesce(m.config ->> 'url', '')) like '%svc-4242.%'`,
     );
     const exec = Number(/Execution Time: ([\d.]+) ms/.exec(analyzed.map((r) => r["QUERY PLAN"]).join("\n"))?.[1]);
     expect(exec).toBeLessThan(50);
@@ -236,6 +237,6 @@ describe("probe fleet", () => {
 
   it("the web role may read probe_workers but never write it", async () => {
     const { getAppDb } = await import("@steward/db");
-    await expect(getAppDb().$executeRawUnsafe(`delete from probe_workers`)).rejects.toThrow(/permission denied/);
+    await expect(getAppDb().$executeRaw`delete from probe_workers`).rejects.toThrow(/permission denied/);
   });
 });
