@@ -40,6 +40,10 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     `insert into monitors (tenant_id, asset_id, name, kind, config, interval_seconds) values ($1, $2, 'home', 'HTTP', '{}', 30) returning id`,
     [t, asset.id],
   );
+  await c.query(`insert into monitor_region_states (monitor_id, region, tenant_id, state) values ($1, 'local', $2, 'UP')`, [
+    monitor.id,
+    t,
+  ]);
   // today's partition and the DEFAULT partition (far past)
   await c.query(
     `insert into probe_results (monitor_id, scheduled_at, tenant_id, checked_at, state) values
@@ -114,6 +118,10 @@ const inserts: Record<string, (t: string) => [string, unknown[]]> = {
   probe_results: (t) => [
     `insert into probe_results (monitor_id, scheduled_at, tenant_id, checked_at, state) values ($1, now(), $2, now(), 'UP')`,
     [ids[t]!.monitor, t],
+  ],
+  monitor_region_states: (t) => [
+    `insert into monitor_region_states (monitor_id, region, tenant_id, state) values ($1, $2, $3, 'UP')`,
+    [ids[t]!.monitor, `r-${randomUUID().slice(0, 8)}`, t],
   ],
   state_intervals: (t) => [
     `insert into state_intervals (tenant_id, monitor_id, state, started_at, ended_at) values ($1, $2, 'DOWN', now() - interval '3 hours', now() - interval '2 hours')`,
