@@ -1,5 +1,6 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProbeContext } from "../probe.ts";
 import { createSsrfGuard, LOOPBACK_CIDRS } from "../ssrf.ts";
@@ -348,5 +349,111 @@ describe("http probe against a real server", () => {
     const p = httpProbe.run(cfg(`${base}/hang`), ctx({ signal: ac.signal }));
     setTimeout(() => ac.abort(), 50);
     expect(await p).toMatchObject({ ok: false, unknown: true });
+  });
+});
+
+// Hostile targets (quality.md): every probe ends within its timeout + 1 s and under 64 MB.
+describe("http probe against hostile targets", () => {
+  const raw: net.Server[] = [];
+  const rawSockets = new Set<net.Socket>();
+  afterAll(async () => {
+    for (const s of rawSockets) s.destroy();
+    await Promise.all(raw.map((s) => new Promise((r) => s.close(r))));
+  });
+  /** A raw TCP server: `onConnection` writes whatever bytes it likes. */
+  async function rawServer(onConnection: (socket: net.Socket) => void): Promise<string> {
+    const s = net.createServer((socket) => {
+      rawSockets.add(socket);
+      socket.on("close", () => rawSockets.delete(socket));
+      socket.on("error", () => {});
+      onConnection(socket);
+    });
+    raw.push(s);
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    return `http://127.0.0.1:${(s.address() as AddressInfo).port}/`;
+  }
+  const timed = async (url: string, extra: Record<string, unknown>, timeoutMs: number) => {
+    const before = process.memoryUsage().rss;
+    const t0 = Date.now();
+    const r = await httpProbe.run(cfg(url, extra), ctx({ timeoutMs }));
+    return { r, ms: Date.now() - t0, rssGrowth: process.memoryUsage().rss - before };
+  };
+
+  it("slowloris: a status line then one header byte every 50 ms times out on the deadline", async () => {
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\nX-Slow: ");
+      const t = setInterval(() => socket.write("a"), 50);
+      socket.on("close", () => clearInterval(t));
+    });
+    const { r, ms } = await timed(url, {}, 500);
+    expect(r).toMatchObject({ ok: false, error: "timeout after 500 ms" });
+    expect(r.unknown).toBeUndefined();
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it("huge headers (1 MiB of them) are refused, not buffered", async () => {
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\n");
+      const line = `X-Big: ${"b".repeat(8 * 1024)}\r\n`;
+      for (let i = 0; i < 128; i++) socket.write(line);
+      socket.end("\r\nok");
+    });
+    const { r, ms, rssGrowth } = await timed(url, {}, 2000);
+    expect(r).toMatchObject({ ok: false, error: "response headers too large" });
+    expect(ms).toBeLessThan(3000);
+    expect(rssGrowth).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("a gzip bomb (1 GiB inflated) is never inflated: the raw bytes are capped at maxBodyBytes", async () => {
+    const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+    const url = await rawServer((socket) => {
+      socket.write(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\nConnection: close\r\n\r\n",
+      );
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 && socket.writable) {
+          sent++;
+          if (!socket.write(member)) return void socket.once("drain", pump);
+        }
+        socket.end();
+      };
+      pump();
+    });
+    const { r, ms, rssGrowth } = await timed(url, { keyword: "never-there", keywordMode: "absent" }, 2000);
+    expect(r).toMatchObject({ ok: true, statusCode: 200 });
+    expect(ms).toBeLessThan(3000);
+    expect(rssGrowth).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("an endless chunked body is cut at maxBodyBytes", async () => {
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+      const chunk = `10000\r\n${"c".repeat(0x10000)}\r\n`;
+      const pump = () => {
+        while (socket.writable && socket.write(chunk)) {}
+        if (socket.writable) socket.once("drain", pump);
+      };
+      pump();
+    });
+    const { r, ms, rssGrowth } = await timed(url, { maxBodyBytes: 1024 * 1024, keyword: "c" }, 2000);
+    expect(r).toMatchObject({ ok: true, statusCode: 200 });
+    expect(ms).toBeLessThan(3000);
+    expect(rssGrowth).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("a server that accepts and never answers times out on the deadline", async () => {
+    const url = await rawServer(() => {});
+    const { r, ms } = await timed(url, {}, 400);
+    expect(r).toMatchObject({ ok: false, error: "timeout after 400 ms" });
+    expect(ms).toBeLessThan(1400);
+  });
+
+  it("a connection closed before any response is a failure, not unknown", async () => {
+    const url = await rawServer((socket) => socket.destroy());
+    const { r } = await timed(url, {}, 2000);
+    expect(r.ok).toBe(false);
+    expect(r.unknown).toBeUndefined();
+    expect(r.error).toMatch(/connection reset|socket hang up|closed/i);
   });
 });
