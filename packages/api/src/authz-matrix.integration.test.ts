@@ -64,6 +64,7 @@ const HELD: Record<string, string[]> = {
   CLIENT_VIEWER: ["tenant:read", "asset:read", "monitor:read", "incident:read", "contract:read"],
   CLIENT_ADMIN: [
     "tenant:read",
+    "tenant:write",
     "asset:read",
     "monitor:read",
     "incident:read",
@@ -94,6 +95,7 @@ const HELD: Record<string, string[]> = {
   ],
   PROVIDER_ADMIN: [
     "tenant:read",
+    "tenant:write",
     "asset:read",
     "asset:write",
     "monitor:read",

@@ -40,6 +40,12 @@ export const POLICY = {
   },
   "tenant.list": { kind: "authed", sample: () => undefined },
   "tenant.overview": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "tenant.probeSettings": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "tenant.updateProbeAllowlist": {
+    kind: "tenant",
+    permission: "tenant:write",
+    sample: (i) => ({ tenantId: i.tenantId, cidrs: ["10.99.0.0/16", "fd12:3456:789a::/48"] }),
+  },
   "asset.list": { kind: "tenant", permission: "asset:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.list": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.kinds": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },

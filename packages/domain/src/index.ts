@@ -1,4 +1,5 @@
 export * from "./access.ts";
+export * from "./cidr-allowlist.ts";
 export * from "./incident-state.ts";
 export * from "./latency-histogram.ts";
 export * from "./monitor-state.ts";

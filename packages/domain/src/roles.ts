@@ -15,6 +15,8 @@ export const isProviderRole = (role: Role): boolean => PROVIDER_ROLES.includes(r
  */
 export const Permission = z.enum([
   "tenant:read",
+  /** Tenant settings, e.g. the probe network allowlist (client admin + provider admin). */
+  "tenant:write",
   "asset:read",
   "asset:write",
   "monitor:read",
@@ -33,7 +35,7 @@ const READ: Permission[] = ["tenant:read", "asset:read", "monitor:read", "incide
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   CLIENT_VIEWER: READ,
-  CLIENT_ADMIN: [...READ, "member:read", "member:write", "audit:read"],
+  CLIENT_ADMIN: [...READ, "tenant:write", "member:read", "member:write", "audit:read"],
   ENGINEER: [...READ, "asset:write", "monitor:write", "incident:write", "audit:read"],
   ACCOUNT_MANAGER: [...READ, "contract:write", "audit:read"],
   PROVIDER_ADMIN: Permission.options,

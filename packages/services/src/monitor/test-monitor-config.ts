@@ -1,8 +1,10 @@
+import { effectiveAllowCidrs } from "@steward/domain";
 import { createSsrfGuard, getProbe } from "@steward/probes";
 import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
 import { ValidationError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
+import { withTenant } from "../with-tenant.ts";
 
 export const TestMonitorConfigInput = z.object({
   kind: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/),
@@ -12,13 +14,17 @@ export const TestMonitorConfigInput = z.object({
 export type TestMonitorConfigInput = z.input<typeof TestMonitorConfigInput>;
 
 export interface TestMonitorConfigOptions {
-  /** CIDRs the probe may reach although private (the SSRF allowlist; loopback outside production). */
+  /**
+   * The DEPLOYMENT's SSRF allowlist (PROBE_ALLOWED_CIDRS; loopback outside production). The tenant's own
+   * allowlist (organizations.probe_allow_cidrs) is added to it here, as the worker does.
+   */
   allowCidrs: readonly string[];
 }
 
 /**
- * "Test now": run the kind's probe once with `config`, right here, under the SSRF guard, and return its
- * result with timings. Writes nothing (no result row, no state change, no audit: nothing was changed).
+ * "Test now": run the kind's probe once with `config`, right here, under the SSRF guard the worker would
+ * use for this tenant (deployment ∪ tenant allowlist), and return its result with timings. Writes nothing
+ * (no result row, no state change, no audit: nothing was changed).
  */
 export async function testMonitorConfig(
   ctx: ServiceContext,
@@ -35,7 +41,14 @@ export async function testMonitorConfig(
     for (const i of parsed.error.issues) fields[["config", ...i.path.map(String)].join(".")] ??= i.message;
     throw new ValidationError("Invalid configuration", { field: "config", fields });
   }
-  const ssrf = createSsrfGuard({ allowCidrs: [...opts.allowCidrs] });
+  const tenantCidrs = await withTenant(ctx, async (tx) => {
+    const org = await tx.organization.findFirst({
+      where: { id: ctx.tenant?.id ?? "" },
+      select: { probeAllowCidrs: true },
+    });
+    return org?.probeAllowCidrs ?? [];
+  });
+  const ssrf = createSsrfGuard({ allowCidrs: effectiveAllowCidrs(opts.allowCidrs, tenantCidrs) });
   const startedAt = new Date();
   const t0 = performance.now();
   const result = await probe.run(parsed.data, {
