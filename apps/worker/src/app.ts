@@ -5,12 +5,14 @@ import {
   PARTITIONS_EVERY_MS,
   PARTITIONS_SCHEDULER_ID,
   partitionsEnsure,
+  probeQueueName,
   QUEUES,
   reconcileProbeSchedulers,
   redisPrefix,
 } from "@steward/jobs";
 import { createSsrfGuard } from "@steward/probes";
 import {
+  DEFAULT_REGION,
   ensureProbePartitions,
   ingestProbeResults,
   listScheduledMonitors,
@@ -24,6 +26,7 @@ import { startFleetHeartbeat } from "./fleet-heartbeat.ts";
 import type { Logger } from "./logger.ts";
 import { MonitorCache } from "./monitor-cache.ts";
 import { createMaintenanceProcessor } from "./processors/maintenance.ts";
+import { registerWatchdogScheduler } from "./processors/monitors-watchdog.ts";
 import { createProbeRunProcessor } from "./processors/probe-run.ts";
 import { registerRollupSchedulers } from "./processors/rollup.ts";
 
@@ -35,6 +38,8 @@ export interface WorkerAppOptions {
   flushRows: number;
   reconcileMs: number;
   allowCidrs: readonly string[];
+  /** The region this worker probes from (PROBE_REGION): it consumes that region's probe queue only. */
+  region?: string;
   monitorCacheMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
   schedule?: boolean;
@@ -56,6 +61,8 @@ export interface WorkerApp {
 export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
   const { log } = opts;
   const prefix = opts.prefix ?? redisPrefix();
+  const region = opts.region ?? DEFAULT_REGION;
+  const probeQueue = probeQueueName(region);
   const abort = new AbortController();
   // Every in-flight probe listens on this one signal (concurrency can be in the hundreds).
   setMaxListeners(0, abort.signal);
@@ -69,7 +76,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
 
   const queueConn = conn("queues");
   const queues = {
-    probes: createQueue(QUEUES.probes, { connection: queueConn, prefix }),
+    probes: createQueue(probeQueue, { connection: queueConn, prefix }),
     maintenance: createQueue(QUEUES.maintenance, { connection: queueConn, prefix }),
   };
   const monitors = new MonitorCache(opts.monitorCacheMs ?? 5_000);
@@ -101,10 +108,10 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     if (reconciling) return reconciling;
     reconciling = (async () => {
       const t0 = performance.now();
-      const wanted = await listScheduledMonitors();
+      const wanted = await listScheduledMonitors(region);
       const r = await reconcileProbeSchedulers(queues.probes, wanted);
       const level = r.upserted || r.removed ? "info" : "debug";
-      log[level]({ ...r, ms: Math.round(performance.now() - t0) }, "probe schedulers reconciled");
+      log[level]({ ...r, region, ms: Math.round(performance.now() - t0) }, "probe schedulers reconciled");
     })().finally(() => {
       reconciling = null;
     });
@@ -138,8 +145,8 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       }
 
       const probeWorker = new Worker(
-        QUEUES.probes,
-        createProbeRunProcessor({ monitors, batcher, ssrf, signal: abort.signal, log }),
+        probeQueue,
+        createProbeRunProcessor({ monitors, batcher, ssrf, region, signal: abort.signal, log }),
         { connection: conn("probes"), prefix, concurrency: opts.concurrency },
       );
       const maintenanceWorker = new Worker(QUEUES.maintenance, createMaintenanceProcessor(log), {
@@ -161,13 +168,14 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         { name: partitionsEnsure.name, data: { daysAhead: 7 }, opts: partitionsEnsure.options },
       );
       await registerRollupSchedulers(queues.maintenance);
+      await registerWatchdogScheduler(queues.maintenance);
       if (opts.schedule !== false) {
         await reconcile().catch((err) => log.warn({ err }, "initial scheduler reconcile failed (will retry)"));
         scheduleReconcile();
       }
       await Promise.all(workers.map((w) => w.waitUntilReady()));
-      startFleetHeartbeat({ log, batcher, concurrency: opts.concurrency, isRunning: () => !stopped });
-      log.info({ concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
+      startFleetHeartbeat({ log, batcher, region, concurrency: opts.concurrency, isRunning: () => !stopped });
+      log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
     },
     async stop() {
       if (stopped) return;

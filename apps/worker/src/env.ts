@@ -18,6 +18,11 @@ export const env = createEnv({
     /** Batcher: flush every N ms or M rows, whichever comes first. */
     PROBE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
     PROBE_FLUSH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** The region this worker probes from; it runs the monitors that list this region. */
+    PROBE_REGION: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lower-case letters, digits and dashes")
+      .default("local"),
     SCHEDULER_RECONCILE_MS: z.coerce.number().int().min(1_000).default(15_000),
     /**
      * CIDRs probes may reach although private/loopback (SSRF allowlist, comma-separated). Default:

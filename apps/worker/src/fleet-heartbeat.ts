@@ -45,6 +45,8 @@ export interface FleetHeartbeatOptions {
   log: Logger;
   batcher: ResultBatcher;
   concurrency?: number;
+  /** The worker's region (PROBE_REGION). */
+  region?: string;
   /** False once the worker is stopping: the heartbeat stops too (the row then goes stale on the fleet page). */
   isRunning: () => boolean;
   everyMs?: number;
@@ -58,6 +60,7 @@ export interface FleetHeartbeatOptions {
 export function startFleetHeartbeat(opts: FleetHeartbeatOptions): { id: string; stats: FleetStats; stop(): void } {
   const id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const stats = new FleetStats();
+  if (opts.region) stats.region = opts.region;
   const startedAt = new Date();
   // Observe every result on its way to the batcher (no change to the probe processor).
   const add = opts.batcher.add.bind(opts.batcher);

@@ -15,6 +15,7 @@ const app = createWorkerApp({
   flushRows: env.PROBE_FLUSH_ROWS,
   reconcileMs: env.SCHEDULER_RECONCILE_MS,
   allowCidrs,
+  region: env.PROBE_REGION,
 });
 const health = createHealthServer(app);
 

@@ -4,5 +4,6 @@ export * from "./incident-state.ts";
 export * from "./latency-histogram.ts";
 export * from "./monitor-state.ts";
 export * from "./permissions.ts";
+export * from "./region-quorum.ts";
 export * from "./roles.ts";
 export * from "./uptime.ts";

@@ -6,6 +6,7 @@ import {
   type MonitorState,
   nextMonitorState,
   type ProbeOutcome,
+  silentMonitorState,
 } from "./monitor-state.ts";
 
 const policyArb = fc.record({
@@ -66,14 +67,54 @@ describe("nextMonitorState", () => {
     expect(c).toMatchObject({ state: "UP", changed: true });
   });
 
-  it("an unknown outcome changes nothing", () => {
+  it("fewer than `confirmations` unknown outcomes in a row change nothing but their own counter", () => {
     const cur: MonitorCounters = { state: "UP", consecutiveFailures: 1, consecutiveSuccesses: 0 };
     expect(nextMonitorState(policy, cur, { kind: "unknown" })).toEqual({
       ...cur,
+      consecutiveUnknowns: 1,
       changed: false,
       previousState: "UP",
       resultState: "UNKNOWN",
     });
+  });
+
+  it("`confirmations` unknown outcomes in a row make the state UNKNOWN (never silently up or down)", () => {
+    for (const start of ["UP", "DEGRADED", "DOWN"] as const) {
+      const trace = run(policy, { state: start, consecutiveFailures: 0, consecutiveSuccesses: 0 }, [
+        { kind: "unknown" },
+        { kind: "unknown" },
+      ]);
+      expect(trace.map((t) => t.state)).toEqual([start, "UNKNOWN"]);
+      expect(trace[1]).toMatchObject({ changed: true, previousState: start, consecutiveUnknowns: 2 });
+    }
+  });
+
+  it("a monitor that was DOWN when it became UNKNOWN needs recoveryThreshold successes to be UP", () => {
+    const down: MonitorCounters = { state: "DOWN", consecutiveFailures: 2, consecutiveSuccesses: 0 };
+    const trace = run(policy, down, [
+      { kind: "unknown" },
+      { kind: "unknown" },
+      { kind: "ok", latencyMs: 5 },
+      { kind: "ok", latencyMs: 5 },
+    ]);
+    expect(trace.map((t) => t.state)).toEqual(["DOWN", "UNKNOWN", "UNKNOWN", "UP"]);
+    // ... and a failure before that recovery is DOWN again at once (the streak still stands).
+    const again = run(policy, down, [
+      { kind: "unknown" },
+      { kind: "unknown" },
+      { kind: "ok", latencyMs: 5 },
+      { kind: "fail" },
+    ]);
+    expect(again.map((t) => t.state)).toEqual(["DOWN", "UNKNOWN", "UNKNOWN", "DOWN"]);
+  });
+
+  it("a monitor without a failure streak leaves UNKNOWN on its first success; DOWN still needs confirmations", () => {
+    const up: MonitorCounters = { state: "UP", consecutiveFailures: 0, consecutiveSuccesses: 4 };
+    expect(
+      run(policy, up, [{ kind: "unknown" }, { kind: "unknown" }, { kind: "ok", latencyMs: 5 }]).at(-1)?.state,
+    ).toBe("UP");
+    const trace = run(policy, up, [{ kind: "unknown" }, { kind: "unknown" }, { kind: "fail" }, { kind: "fail" }]);
+    expect(trace.map((t) => t.state)).toEqual(["UP", "UNKNOWN", "UNKNOWN", "DOWN"]);
   });
 
   it("MAINTENANCE is not changed by probes", () => {
@@ -82,9 +123,20 @@ describe("nextMonitorState", () => {
     expect(trace.every((t) => t.state === "MAINTENANCE" && !t.changed)).toBe(true);
   });
 
-  it("property: unknown outcomes are invisible (same result as the sequence without them)", () => {
+  /** No run of unknown outcomes reaches `confirmations`. */
+  const shortUnknownRuns = (p: MonitorPolicy, outcomes: ProbeOutcome[]) => {
+    let run = 0;
+    for (const o of outcomes) {
+      run = o.kind === "unknown" ? run + 1 : 0;
+      if (run >= p.confirmations) return false;
+    }
+    return true;
+  };
+
+  it("property: runs of fewer than `confirmations` unknown outcomes are invisible", () => {
     fc.assert(
       fc.property(policyArb, startArb, fc.array(outcomeArb, { maxLength: 40 }), (p, s, outcomes) => {
+        fc.pre(s.state !== "UNKNOWN" && shortUnknownRuns(p, outcomes));
         const withUnknown = run(p, s, outcomes).at(-1) ?? { ...s };
         const without = run(
           p,
@@ -100,12 +152,22 @@ describe("nextMonitorState", () => {
     );
   });
 
-  it("property: entering DOWN requires the last `confirmations` counted outcomes to be failures", () => {
+  it("property: `confirmations` unknown outcomes in a row always end UNKNOWN", () => {
+    fc.assert(
+      fc.property(policyArb, startArb, fc.array(outcomeArb, { maxLength: 30 }), (p, s, prefix) => {
+        const unknowns: ProbeOutcome[] = Array.from({ length: p.confirmations }, () => ({ kind: "unknown" }));
+        expect(run(p, s, [...prefix, ...unknowns]).at(-1)?.state).toBe("UNKNOWN");
+      }),
+    );
+  });
+
+  it("property: entering DOWN from UP/DEGRADED requires the last `confirmations` counted outcomes to be failures", () => {
     fc.assert(
       fc.property(policyArb, startArb, fc.array(outcomeArb, { maxLength: 40 }), (p, s, outcomes) => {
         const trace = run(p, s, outcomes);
         trace.forEach((t, i) => {
-          if (t.changed && t.state === "DOWN") {
+          if (t.changed && t.state === "DOWN") expect(outcomes[i]?.kind).toBe("fail");
+          if (t.changed && t.state === "DOWN" && t.previousState !== "UNKNOWN") {
             const counted = outcomes.slice(0, i + 1).filter((o) => o.kind !== "unknown");
             const tail = counted.slice(-p.confirmations);
             expect(tail.length).toBe(p.confirmations);
@@ -121,7 +183,7 @@ describe("nextMonitorState", () => {
       fc.property(policyArb, startArb, fc.array(outcomeArb, { maxLength: 40 }), (p, s, outcomes) => {
         const trace = run(p, s, outcomes);
         trace.forEach((t, i) => {
-          if (t.changed && t.previousState === "DOWN") {
+          if (t.changed && t.previousState === "DOWN" && t.state !== "UNKNOWN") {
             expect(["UP", "DEGRADED"]).toContain(t.state);
             const counted = outcomes.slice(0, i + 1).filter((o) => o.kind !== "unknown");
             const tail = counted.slice(-p.recoveryThreshold);
@@ -140,10 +202,38 @@ describe("nextMonitorState", () => {
         const trace = run(p, s, [...prefix, ...fails]);
         expect(trace.at(-1)?.state).toBe("DOWN");
         for (const t of trace) {
-          expect(t.consecutiveFailures === 0 || t.consecutiveSuccesses === 0).toBe(true);
+          // (in UNKNOWN a standing failure streak is kept while successes accumulate towards recovery)
+          if (t.state !== "UNKNOWN") expect(t.consecutiveFailures === 0 || t.consecutiveSuccesses === 0).toBe(true);
           expect(t.changed).toBe(t.state !== t.previousState);
         }
       }),
     );
+  });
+});
+
+describe("silentMonitorState", () => {
+  const policy = { confirmations: 3 };
+  it("makes a silent region UNKNOWN at once; a DOWN one keeps its failure streak", () => {
+    expect(silentMonitorState(policy, { state: "UP", consecutiveFailures: 0, consecutiveSuccesses: 9 })).toMatchObject({
+      state: "UNKNOWN",
+      changed: true,
+      consecutiveFailures: 0,
+      consecutiveUnknowns: 3,
+    });
+    const down = silentMonitorState(policy, { state: "DOWN", consecutiveFailures: 1, consecutiveSuccesses: 0 });
+    expect(down).toMatchObject({ state: "UNKNOWN", consecutiveFailures: 3 });
+    // ... so recovering from there needs recoveryThreshold successes (nextMonitorState's rule)
+    const p = { confirmations: 3, recoveryThreshold: 2, degradedThresholdMs: null };
+    const one = nextMonitorState(p, down, { kind: "ok", latencyMs: 1 });
+    expect(one.state).toBe("UNKNOWN");
+    expect(nextMonitorState(p, one, { kind: "ok", latencyMs: 1 }).state).toBe("UP");
+  });
+  it("leaves MAINTENANCE and UNKNOWN as they are", () => {
+    expect(
+      silentMonitorState(policy, { state: "MAINTENANCE", consecutiveFailures: 0, consecutiveSuccesses: 0 }).changed,
+    ).toBe(false);
+    expect(
+      silentMonitorState(policy, { state: "UNKNOWN", consecutiveFailures: 0, consecutiveSuccesses: 0 }).changed,
+    ).toBe(false);
   });
 });

@@ -2,10 +2,10 @@ import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { assertJobId, type JobDefinition } from "./define-job.ts";
-import type { QueueName } from "./queues.ts";
+import { type ProbeQueueName, QUEUES, type QueueName } from "./queues.ts";
 import { redisPrefix } from "./redis.ts";
 
-export function createQueue(name: QueueName, opts: { connection: Redis; prefix?: string }): Queue {
+export function createQueue(name: QueueName | ProbeQueueName, opts: { connection: Redis; prefix?: string }): Queue {
   return new Queue(name, { connection: opts.connection, prefix: opts.prefix ?? redisPrefix() });
 }
 
@@ -21,7 +21,10 @@ export async function enqueue<Name extends string, Schema extends z.ZodType>(
   payload: z.input<Schema>,
   opts: EnqueueOptions = {},
 ) {
-  if (queue.name !== def.queue) throw new Error(`job ${def.name} belongs to queue ${def.queue}, not ${queue.name}`);
+  // A region's probe queue (`probes-<region>`) takes the probe queue's jobs.
+  const regionQueue = def.queue === QUEUES.probes && queue.name.startsWith(`${QUEUES.probes}-`);
+  if (queue.name !== def.queue && !regionQueue)
+    throw new Error(`job ${def.name} belongs to queue ${def.queue}, not ${queue.name}`);
   const data = def.payload.parse(payload);
   const { jobId, ...rest } = opts;
   return queue.add(def.name, data, {

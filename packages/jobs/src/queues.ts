@@ -6,3 +6,17 @@ export const QUEUES = {
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const QUEUE_NAMES: readonly QueueName[] = Object.values(QUEUES);
+
+/** Region names: lower-case letters, digits and dashes (they become part of a queue name). */
+export const REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * The probe queue of one region: each region's workers consume only their own queue, and each region's
+ * schedulers live there, so a monitor runs exactly once per slot in EACH of its regions.
+ */
+export type ProbeQueueName = `${typeof QUEUES.probes}-${string}`;
+
+export function probeQueueName(region: string): ProbeQueueName {
+  if (!REGION_PATTERN.test(region)) throw new Error(`invalid region name: ${JSON.stringify(region)}`);
+  return `${QUEUES.probes}-${region}`;
+}

@@ -1,7 +1,8 @@
-import { partitionsEnsure } from "@steward/jobs";
+import { monitorsWatchdog, partitionsEnsure } from "@steward/jobs";
 import { ensureProbePartitions } from "@steward/services";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Logger } from "../logger.ts";
+import { processMonitorsWatchdog } from "./monitors-watchdog.ts";
 import { processRollupJob, ROLLUP_JOB_NAMES } from "./rollup.ts";
 
 export function createMaintenanceProcessor(log: Logger) {
@@ -15,6 +16,8 @@ export function createMaintenanceProcessor(log: Logger) {
         if (created > 0) log.info({ created }, "probe_results partitions created");
         return { created };
       }
+      case monitorsWatchdog.name:
+        return processMonitorsWatchdog(log);
       default:
         throw new UnrecoverableError(`unknown maintenance job ${job.name}`);
     }

@@ -8,7 +8,13 @@ import {
   type ProbeResult,
   type SsrfGuard,
 } from "@steward/probes";
-import { getHeartbeatStatus, type HeartbeatStatus, type ProbeResultRow, type ProbeTarget } from "@steward/services";
+import {
+  DEFAULT_REGION,
+  getHeartbeatStatus,
+  type HeartbeatStatus,
+  type ProbeResultRow,
+  type ProbeTarget,
+} from "@steward/services";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { ResultBatcher } from "../batcher.ts";
 import type { Logger } from "../logger.ts";
@@ -18,6 +24,8 @@ export interface ProbeRunDeps {
   monitors: MonitorCache;
   batcher: ResultBatcher;
   ssrf: SsrfGuard;
+  /** The worker's region, stamped on every result (default DEFAULT_REGION). */
+  region?: string;
   /** Aborted on a forced shutdown: in-flight probes end as `unknown`. */
   signal: AbortSignal;
   log: Logger;
@@ -97,6 +105,7 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
       latencyMs,
       statusCode: result.statusCode ?? null,
       error: result.error ?? null,
+      region: deps.region ?? DEFAULT_REGION,
     });
     return { scheduledAt, state, latencyMs };
   };

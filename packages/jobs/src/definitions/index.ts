@@ -1,8 +1,10 @@
+import { monitorsWatchdog } from "./monitors-watchdog.ts";
 import { partitionsEnsure } from "./partitions-ensure.ts";
 import { probeRun } from "./probe-run.ts";
 import { rollupRetention } from "./rollup-retention.ts";
 import { rollupsRoll } from "./rollups-roll.ts";
 
+export { monitorsWatchdog, WATCHDOG_EVERY_MS, WATCHDOG_SCHEDULER_ID } from "./monitors-watchdog.ts";
 export { PARTITIONS_EVERY_MS, PARTITIONS_SCHEDULER_ID, partitionsEnsure } from "./partitions-ensure.ts";
 export { probeRun } from "./probe-run.ts";
 export { RETENTION_EVERY_MS, RETENTION_SCHEDULER_ID, rollupRetention } from "./rollup-retention.ts";
@@ -14,5 +16,6 @@ export const JOBS = {
   [partitionsEnsure.name]: partitionsEnsure,
   [rollupsRoll.name]: rollupsRoll,
   [rollupRetention.name]: rollupRetention,
+  [monitorsWatchdog.name]: monitorsWatchdog,
 } as const;
 export type JobName = keyof typeof JOBS;

@@ -1,1 +1,2 @@
 export * from "./apply-probe-outcomes.ts";
+export * from "./mark-silent-regions-unknown.ts";

@@ -131,14 +131,18 @@ describe("ingestProbeResults (real Postgres)", () => {
     expect((await intervals(m)).map((i) => i.state)).toEqual(["UNKNOWN", "DOWN", "UP", "DOWN"]);
   });
 
-  it("unknown outcomes are stored but never move the monitor", async () => {
-    const m = await createMonitor({ confirmations: 1 });
+  it("unknown outcomes are stored; only `confirmations` of them in a row make the monitor UNKNOWN", async () => {
+    const m = await createMonitor({ confirmations: 2 });
     await ingestProbeResults([row(m, 1, "UP")]);
-    const s = await ingestProbeResults([
-      row(m, 2, "UNKNOWN", { error: "probe aborted", latencyMs: null, statusCode: null }),
-    ]);
+    const aborted = { error: "probe aborted", latencyMs: null, statusCode: null };
+    const s = await ingestProbeResults([row(m, 2, "UNKNOWN", aborted)]);
     expect(s).toMatchObject({ inserted: 1, evaluated: 1, changes: [] });
     expect(await monitorRow(m)).toMatchObject({ state: "UP", consecutive_successes: 1, last_error: "probe aborted" });
+    const s2 = await ingestProbeResults([row(m, 3, "UNKNOWN", aborted)]);
+    expect(s2.changes).toMatchObject([{ from: "UP", to: "UNKNOWN" }]);
+    expect((await intervals(m)).map((i) => i.state)).toEqual(["UP", "UNKNOWN"]);
+    // the next real answer decides again at once (the monitor had no failure streak)
+    expect((await ingestProbeResults([row(m, 4, "UP")])).changes).toMatchObject([{ from: "UNKNOWN", to: "UP" }]);
   });
 
   it("slow answers are DEGRADED; a whole flush is evaluated in scheduled order", async () => {

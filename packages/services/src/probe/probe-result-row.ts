@@ -4,7 +4,7 @@ import type { MonitorState, ProbeOutcome } from "@steward/domain";
 export interface ProbeResultRow {
   monitorId: string;
   tenantId: string;
-  /** The slot on the monitor's schedule grid; (monitorId, scheduledAt) is unique. */
+  /** The slot on the monitor's schedule grid; (monitorId, scheduledAt, region) is unique. */
   scheduledAt: Date;
   checkedAt: Date;
   /** The state this single result stands for (UP/DEGRADED/DOWN/UNKNOWN). */
@@ -12,8 +12,12 @@ export interface ProbeResultRow {
   latencyMs: number | null;
   statusCode: number | null;
   error: string | null;
+  /** The region of the worker that ran the probe (default DEFAULT_REGION). */
   region?: string;
 }
+
+/** The region of a worker or result that names none (a single-region deployment). */
+export const DEFAULT_REGION = "local";
 
 export function outcomeOf(row: Pick<ProbeResultRow, "state" | "latencyMs">): ProbeOutcome {
   switch (row.state) {
@@ -27,4 +31,5 @@ export function outcomeOf(row: Pick<ProbeResultRow, "state" | "latencyMs">): Pro
   }
 }
 
-export const rowKey = (monitorId: string, scheduledAt: Date) => `${monitorId}|${scheduledAt.getTime()}`;
+export const rowKey = (monitorId: string, scheduledAt: Date, region: string | undefined) =>
+  `${monitorId}|${scheduledAt.getTime()}|${region ?? DEFAULT_REGION}`;

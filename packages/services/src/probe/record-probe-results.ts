@@ -1,30 +1,32 @@
 import type { ProbeResultRow } from "./probe-result-row.ts";
-import { rowKey } from "./probe-result-row.ts";
+import { DEFAULT_REGION, rowKey } from "./probe-result-row.ts";
 import type { SqlClient } from "./sql.ts";
 
 const MAX_ERROR_LENGTH = 500;
 
 /**
- * Insert a flush of probe results in ONE statement (UNNEST). (monitor_id, scheduled_at) is the primary
- * key: a result already stored for that slot (a retried or duplicated job) is skipped, and only the rows
+ * Insert a flush of probe results in ONE statement (UNNEST). (monitor_id, scheduled_at, region) is the
+ * primary key: a result already stored for that slot and region (a retried or duplicated job) is skipped, and only the rows
  * actually inserted are returned — so evaluating the returned rows is idempotent.
  * Runs on the system pool (steward_system, BYPASSRLS): a flush mixes tenants (hot path, architecture.md).
  */
 export async function recordProbeResults(db: SqlClient, rows: readonly ProbeResultRow[]): Promise<ProbeResultRow[]> {
   if (rows.length === 0) return [];
   const byKey = new Map<string, ProbeResultRow>();
-  for (const r of rows)
-    if (!byKey.has(rowKey(r.monitorId, r.scheduledAt))) byKey.set(rowKey(r.monitorId, r.scheduledAt), r);
+  for (const r of rows) {
+    const key = rowKey(r.monitorId, r.scheduledAt, r.region);
+    if (!byKey.has(key)) byKey.set(key, r);
+  }
   const unique = [...byKey.values()];
 
-  const { rows: inserted } = await db.query<{ monitor_id: string; scheduled_at: Date }>(
+  const { rows: inserted } = await db.query<{ monitor_id: string; scheduled_at: Date; region: string }>(
     `INSERT INTO probe_results
        (monitor_id, scheduled_at, tenant_id, checked_at, state, latency_ms, status_code, error, region)
      SELECT * FROM UNNEST(
        $1::uuid[], $2::timestamptz[], $3::uuid[], $4::timestamptz[], $5::"MonitorState"[],
        $6::int[], $7::smallint[], $8::text[], $9::text[])
      ON CONFLICT DO NOTHING
-     RETURNING monitor_id, scheduled_at`,
+     RETURNING monitor_id, scheduled_at, region`,
     [
       unique.map((r) => r.monitorId),
       unique.map((r) => r.scheduledAt.toISOString()),
@@ -34,10 +36,10 @@ export async function recordProbeResults(db: SqlClient, rows: readonly ProbeResu
       unique.map((r) => (r.latencyMs == null ? null : Math.round(r.latencyMs))),
       unique.map((r) => r.statusCode),
       unique.map((r) => (r.error == null ? null : r.error.slice(0, MAX_ERROR_LENGTH))),
-      unique.map((r) => r.region ?? "local"),
+      unique.map((r) => r.region ?? DEFAULT_REGION),
     ],
   );
   return inserted
-    .map((i) => byKey.get(rowKey(i.monitor_id, i.scheduled_at)))
+    .map((i) => byKey.get(rowKey(i.monitor_id, i.scheduled_at, i.region)))
     .filter((r): r is ProbeResultRow => r !== undefined);
 }
