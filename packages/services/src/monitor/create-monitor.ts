@@ -8,6 +8,7 @@ import { generateHeartbeatToken } from "../heartbeat/heartbeat-token.ts";
 import { requirePermission } from "../require-permission.ts";
 import { withTenant } from "../with-tenant.ts";
 import { monitorSummarySelect } from "./list-monitors.ts";
+import { MONITOR_DEFAULT_REGION, MonitorRegions, MonitorTags, quorumIssue, RegionQuorum } from "./monitor-fields.ts";
 
 export const MONITOR_MIN_INTERVAL_SECONDS = 10;
 export const MONITOR_MAX_INTERVAL_SECONDS = 24 * 60 * 60;
@@ -27,6 +28,10 @@ const monitorFields = {
   confirmations: z.int().min(1).max(10).default(2),
   recoveryThreshold: z.int().min(1).max(10).default(1),
   degradedThresholdMs: z.int().min(1).max(60_000).nullish(),
+  /** Where the monitor is probed from (1..16 distinct regions) and how many must agree before DOWN. */
+  regions: MonitorRegions.default([MONITOR_DEFAULT_REGION]),
+  regionQuorum: RegionQuorum.default(1),
+  tags: MonitorTags.default([]),
 };
 
 const kindInput = <K extends ProbeKind>(kind: K) =>
@@ -41,19 +46,26 @@ const kindInput = <K extends ProbeKind>(kind: K) =>
  * what the service stores is exactly what the worker accepts. `kind` defaults to HTTP (older callers).
  * HEARTBEAT (push) is not a probe: its config is {graceSeconds?}; the push token is generated here, stored
  * as a SHA-256 hash, and returned once as `heartbeatToken` (monitor.rotateHeartbeatToken makes a new one).
+ * `regionQuorum` must not exceed the number of `regions` (a field error on regionQuorum).
  */
-export const CreateMonitorInput = z.discriminatedUnion("kind", [
-  z.object({ ...monitorFields, kind: z.literal("HTTP").default("HTTP"), config: HttpMonitorConfig }),
-  kindInput("TCP"),
-  kindInput("DNS"),
-  kindInput("TLS"),
-  kindInput("POSTGRES"),
-  kindInput("REDIS"),
-  kindInput("MQTT"),
-  kindInput("PROMETHEUS"),
-  kindInput("ICMP"),
-  z.object({ ...monitorFields, kind: z.literal("HEARTBEAT"), config: HeartbeatConfig.default({}) }),
-]);
+export const CreateMonitorInput = z
+  .discriminatedUnion("kind", [
+    z.object({ ...monitorFields, kind: z.literal("HTTP").default("HTTP"), config: HttpMonitorConfig }),
+    kindInput("TCP"),
+    kindInput("DNS"),
+    kindInput("TLS"),
+    kindInput("POSTGRES"),
+    kindInput("REDIS"),
+    kindInput("MQTT"),
+    kindInput("PROMETHEUS"),
+    kindInput("ICMP"),
+    z.object({ ...monitorFields, kind: z.literal("HEARTBEAT"), config: HeartbeatConfig.default({}) }),
+  ])
+  .superRefine((v, ctx) => {
+    if (!MonitorRegions.safeParse(v.regions).success) return; // the regions' own error says it
+    const issue = quorumIssue(v.regions, v.regionQuorum);
+    if (issue) ctx.addIssue({ code: "custom", path: ["regionQuorum"], message: issue });
+  });
 export type CreateMonitorInput = z.input<typeof CreateMonitorInput>;
 
 /**
@@ -83,6 +95,9 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
           confirmations: input.confirmations,
           recoveryThreshold: input.recoveryThreshold,
           degradedThresholdMs: input.degradedThresholdMs ?? null,
+          regions: input.regions,
+          regionQuorum: input.regionQuorum,
+          tags: [...new Set(input.tags)],
           ...(push ? { heartbeatTokenHash: push.hash } : {}),
         },
         select: monitorSummarySelect,
@@ -96,6 +111,9 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
           kind: input.kind,
           target: monitorTarget(input),
           intervalSeconds: input.intervalSeconds,
+          regions: input.regions,
+          regionQuorum: input.regionQuorum,
+          ...(input.tags.length ? { tags: [...new Set(input.tags)] } : {}),
         },
       });
       // A push monitor's token is shown this once (only its hash is stored).

@@ -1,12 +1,12 @@
 import { computeUptime, emptyLatencySummary, latencyPercentiles } from "@steward/domain";
-import { redactConfig } from "@steward/probes";
+import { HeartbeatConfig, heartbeatGraceSeconds, redactConfig } from "@steward/probes";
 import { z } from "zod";
 import { auditTenantRead } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { NotFoundError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
 import { rollupLatencySummaries, rollupStateSeconds } from "../rollup/rollup-reads.ts";
-import { rollupZoneDaySeconds } from "../rollup/rollup-zone-days.ts";
+import { lastZoneDays, rollupZoneDaySeconds } from "../rollup/rollup-zone-days.ts";
 import { withTenant } from "../with-tenant.ts";
 import { DAY_MS, latencySeries, uptimeOf } from "./monitor-metrics.ts";
 
@@ -43,6 +43,10 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
         lastLatencyMs: true,
         lastError: true,
         createdAt: true,
+        tags: true,
+        regions: true,
+        regionQuorum: true,
+        lastHeartbeatAt: true,
         asset: { select: { id: true, name: true, kind: true } },
       },
     });
@@ -105,6 +109,56 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
       days: 90,
       now,
     });
+    // One row per configured region (the worker's per-region state machine); a region without a row yet
+    // (no worker there has run the monitor) is UNKNOWN with no data. Rows of regions no longer configured
+    // are left out.
+    const regionRows = await tx.monitorRegionState.findMany({
+      where: { tenantId, monitorId: monitor.id, region: { in: monitor.regions } },
+      select: {
+        region: true,
+        state: true,
+        lastCheckedAt: true,
+        lastLatencyMs: true,
+        lastError: true,
+        consecutiveFailures: true,
+        consecutiveSuccesses: true,
+        updatedAt: true,
+      },
+    });
+    const byRegion = new Map(regionRows.map((r) => [r.region, r]));
+    const regionStates = monitor.regions.map(
+      (region) =>
+        byRegion.get(region) ?? {
+          region,
+          state: "UNKNOWN" as const,
+          lastCheckedAt: null,
+          lastLatencyMs: null,
+          lastError: null,
+          consecutiveFailures: 0,
+          consecutiveSuccesses: 0,
+          updatedAt: null,
+        },
+    );
+    // Incidents of this monitor that overlap the 90-day window (for the uptime bar's day tooltips).
+    const incidents90d = await tx.incident.findMany({
+      where: {
+        tenantId,
+        monitorId: monitor.id,
+        openedAt: { lt: now },
+        OR: [{ resolvedAt: null }, { resolvedAt: { gt: zoneDays.from } }],
+      },
+      orderBy: { openedAt: "desc" },
+      take: 200,
+      select: { id: true, number: true, title: true, status: true, priority: true, openedAt: true, resolvedAt: true },
+    });
+    // Each zone day → the incidents whose [openedAt, resolvedAt ?? now) overlaps it (same days as days90).
+    const incidentsByDay: Record<string, string[]> = {};
+    for (const d of lastZoneDays(90, ctx.tenant?.timezone ?? "UTC", now.getTime())) {
+      const ids = incidents90d
+        .filter((i) => i.openedAt.getTime() < d.to && (i.resolvedAt?.getTime() ?? now.getTime()) > d.from)
+        .map((i) => i.id);
+      if (ids.length) incidentsByDay[d.date] = ids;
+    }
     const openIncident = await tx.incident.findFirst({
       where: { tenantId, monitorId: monitor.id, status: { not: "RESOLVED" } },
       select: { id: true, number: true, title: true, status: true, openedAt: true },
@@ -113,6 +167,12 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
     const redacted = redactConfig(monitor.kind, monitor.config);
     return {
       monitor: { ...monitor, config: redacted.config as typeof monitor.config, secretsSet: redacted.secretsSet },
+      /** HEARTBEAT only: the expected cadence and when the next beat is due (the token is never returned). */
+      heartbeat: monitor.kind === "HEARTBEAT" ? heartbeatInfo(monitor) : null,
+      regionStates,
+      incidents90d,
+      /** Local date (YYYY-MM-DD, as in days90) → ids of incidents90d overlapping that day. */
+      incidentsByDay,
       latency24h: latency.get(monitor.id) ?? [],
       /** Histogram percentiles (bound in domain/latency-histogram.ts) with exact count/avg/min/max. */
       latencyPercentiles: { h24: latencyPercentiles24h, d30: latencyPercentiles30d },
@@ -133,4 +193,17 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
       window: { from7d, from24h, now },
     };
   });
+}
+
+function heartbeatInfo(m: { config: unknown; intervalSeconds: number; lastHeartbeatAt: Date | null; createdAt: Date }) {
+  const parsed = HeartbeatConfig.safeParse(m.config ?? {});
+  const graceSeconds = heartbeatGraceSeconds(parsed.success ? parsed.data : {}, m.intervalSeconds);
+  const since = m.lastHeartbeatAt ?? m.createdAt;
+  return {
+    lastHeartbeatAt: m.lastHeartbeatAt,
+    intervalSeconds: m.intervalSeconds,
+    graceSeconds,
+    /** The last beat (or creation) + interval + grace: silent past this, the check fails. */
+    dueBy: new Date(since.getTime() + (m.intervalSeconds + graceSeconds) * 1000),
+  };
 }

@@ -22,6 +22,9 @@ export const monitorSummarySelect = {
   lastCheckedAt: true,
   lastLatencyMs: true,
   lastError: true,
+  regions: true,
+  regionQuorum: true,
+  tags: true,
   asset: { select: { id: true, name: true, kind: true } },
 } as const;
 

@@ -1,4 +1,4 @@
-import { Prisma } from "@steward/db";
+import { Prisma, type Tx } from "@steward/db";
 import { MonitorState } from "@steward/domain";
 import { z } from "zod";
 import { auditTenantRead } from "../audit/emit-audit.ts";
@@ -47,6 +47,8 @@ export interface MonitorListRow {
   lastLatencyMs: number | null;
   lastError: string | null;
   tags: string[];
+  regions: string[];
+  regionQuorum: number;
   /** The URL / host the monitor checks (from its config), for display and search. */
   target: string | null;
   asset: { id: string; name: string } | null;
@@ -71,16 +73,14 @@ function statusClause(status: readonly MonitorStatus[]): Prisma.Sql {
   return Prisma.sql`(${Prisma.join(parts, " or ")})`;
 }
 
-/**
- * One page of a tenant's monitors: filters (status, kind, tag, asset, name/URL search), a sort, offset
- * pagination (50 a page), the total, and faceted counts per status (every filter applied except status),
- * plus the tenant's tags. Three statements in one tenant transaction; every one filters on tenant_id (RLS
- * is the second wall) and is served by the indexes of migration 20261124230200 at 5,000 monitors a tenant.
- */
-export async function searchMonitors(ctx: ServiceContext, rawInput: SearchMonitorsInput = {}) {
-  requirePermission(ctx, "monitor:read");
-  const input = SearchMonitorsInput.parse(rawInput);
-  const tenantId = ctx.tenant?.id ?? "";
+/** The filters of a monitor list (search and export), without paging. */
+export type MonitorFilters = Pick<
+  z.output<typeof SearchMonitorsInput>,
+  "q" | "status" | "kind" | "tag" | "assetId" | "ids" | "sort" | "dir"
+>;
+
+/** WHERE without the status filter (for the facets), WHERE with it, and ORDER BY (stable: id last). */
+export function monitorListSql(tenantId: string, input: MonitorFilters) {
   const base: Prisma.Sql[] = [Prisma.sql`m.tenant_id = ${tenantId}::uuid`];
   if (input.q) base.push(Prisma.sql`${SEARCH_EXPR} like ${likePattern(input.q)}`);
   if (input.kind?.length) base.push(Prisma.sql`m.kind::text = any(${input.kind}::text[])`);
@@ -98,22 +98,52 @@ export async function searchMonitors(ctx: ServiceContext, rawInput: SearchMonito
     lastChecked: Prisma.sql`m.last_checked_at ${dir} ${nulls}, lower(m.name), m.id`,
     latency: Prisma.sql`m.last_latency_ms ${dir} ${nulls}, lower(m.name), m.id`,
   }[input.sort];
+  return { where, whereAll, order };
+}
+
+/** One page of list rows for a WHERE / ORDER BY of monitorListSql. */
+export async function selectMonitorRows(
+  tx: Tx,
+  sql: { whereAll: Prisma.Sql; order: Prisma.Sql },
+  limit: number,
+  offset: number,
+): Promise<MonitorListRow[]> {
+  const rows = await tx.$queryRaw<
+    (Omit<MonitorListRow, "asset"> & { assetId: string | null; assetName: string | null })[]
+  >`select m.id::text as id, m.name, m.kind::text as kind, m.state::text as state, m.state_since as "stateSince",
+           m.paused, m.interval_seconds as "intervalSeconds", m.last_checked_at as "lastCheckedAt",
+           m.last_latency_ms as "lastLatencyMs", m.last_error as "lastError", m.tags,
+           m.regions, m.region_quorum as "regionQuorum",
+           coalesce(m.config ->> 'url', m.config ->> 'host', m.config ->> 'hostname') as target,
+           a.id::text as "assetId", a.name as "assetName"
+      from monitors m
+      left join assets a on a.id = m.asset_id
+     where ${sql.whereAll}
+     order by ${sql.order}
+     limit ${limit} offset ${offset}`;
+  return rows.map(({ assetId, assetName, ...r }) => ({
+    ...r,
+    asset: assetId ? { id: assetId, name: assetName ?? "" } : null,
+  }));
+}
+
+/**
+ * One page of a tenant's monitors: filters (status, kind, tag, asset, name/URL search), a sort, offset
+ * pagination (50 a page), the total, and faceted counts per status (every filter applied except status),
+ * plus the tenant's tags. Three statements in one tenant transaction; every one filters on tenant_id (RLS
+ * is the second wall) and is served by the indexes of migration 20261124230200 at 5,000 monitors a tenant.
+ */
+export async function searchMonitors(ctx: ServiceContext, rawInput: SearchMonitorsInput = {}) {
+  requirePermission(ctx, "monitor:read");
+  const input = SearchMonitorsInput.parse(rawInput);
+  const tenantId = ctx.tenant?.id ?? "";
+  const sql = monitorListSql(tenantId, input);
+  const { where } = sql;
   const offset = (input.page - 1) * input.pageSize;
 
   return withTenant(ctx, async (tx) => {
     await auditTenantRead(tx, ctx, "monitor.search");
-    const rows = await tx.$queryRaw<
-      (Omit<MonitorListRow, "asset"> & { assetId: string | null; assetName: string | null })[]
-    >`select m.id::text as id, m.name, m.kind::text as kind, m.state::text as state, m.state_since as "stateSince",
-             m.paused, m.interval_seconds as "intervalSeconds", m.last_checked_at as "lastCheckedAt",
-             m.last_latency_ms as "lastLatencyMs", m.last_error as "lastError", m.tags,
-             coalesce(m.config ->> 'url', m.config ->> 'host', m.config ->> 'hostname') as target,
-             a.id::text as "assetId", a.name as "assetName"
-        from monitors m
-        left join assets a on a.id = m.asset_id
-       where ${whereAll}
-       order by ${order}
-       limit ${input.pageSize} offset ${offset}`;
+    const rows = await selectMonitorRows(tx, sql, input.pageSize, offset);
     const facetRows = await tx.$queryRaw<{ status: MonitorStatus; n: number }[]>`
       select case when m.paused then 'PAUSED' else m.state::text end as status, count(*)::int as n
         from monitors m
@@ -130,10 +160,7 @@ export async function searchMonitors(ctx: ServiceContext, rawInput: SearchMonito
     const unfiltered = Object.values(facets).reduce((a, b) => a + b, 0);
     const total = input.status?.length ? input.status.reduce((n, s) => n + facets[s], 0) : unfiltered;
     return {
-      rows: rows.map(({ assetId, assetName, ...r }) => ({
-        ...r,
-        asset: assetId ? { id: assetId, name: assetName ?? "" } : null,
-      })) satisfies MonitorListRow[],
+      rows,
       total,
       page: input.page,
       pageSize: input.pageSize,

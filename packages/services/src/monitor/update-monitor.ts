@@ -1,4 +1,4 @@
-import { getProbe, mergeSecrets } from "@steward/probes";
+import { mergeSecrets } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -7,20 +7,10 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
 import { withTenant } from "../with-tenant.ts";
 import { monitorSummarySelect } from "./list-monitors.ts";
+import { MonitorRegions, MonitorTags, monitorConfigSchema, quorumIssue, RegionQuorum } from "./monitor-fields.ts";
 
 const MIN_INTERVAL_SECONDS = 10;
 const MAX_INTERVAL_SECONDS = 24 * 60 * 60;
-
-export const MonitorTags = z
-  .array(
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(60)
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._:/-]*$/u, "letters, digits, space . _ : / -"),
-  )
-  .max(20);
 
 export const UpdateMonitorInput = z.object({
   monitorId: z.uuid(),
@@ -34,8 +24,40 @@ export const UpdateMonitorInput = z.object({
   recoveryThreshold: z.int().min(1).max(10).optional(),
   degradedThresholdMs: z.int().min(1).max(60_000).nullish(),
   tags: MonitorTags.optional(),
+  /** Where the monitor is probed from; with regionQuorum ≤ its length (checked against the stored values). */
+  regions: MonitorRegions.optional(),
+  regionQuorum: RegionQuorum.optional(),
 });
 export type UpdateMonitorInput = z.input<typeof UpdateMonitorInput>;
+
+/** Fields whose before / after values go into the audit row (config is left out: it may hold secrets). */
+const AUDITED = [
+  "name",
+  "assetId",
+  "intervalSeconds",
+  "timeoutMs",
+  "confirmations",
+  "recoveryThreshold",
+  "degradedThresholdMs",
+  "tags",
+  "regions",
+  "regionQuorum",
+] as const;
+
+/** {field: {from, to}} for the audited fields whose value actually changes. */
+function changesOf(
+  current: Record<(typeof AUDITED)[number], unknown>,
+  data: Partial<Record<string, unknown>>,
+): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const f of AUDITED) {
+    if (!(f in data)) continue;
+    const from = current[f] ?? null;
+    const to = data[f] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) out[f] = { from, to };
+  }
+  return out;
+}
 
 /** Config problems as field errors under `config.<path>` (the form shows them beside the field). */
 function configIssues(error: z.ZodError): Record<string, string> {
@@ -56,15 +78,34 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
     return await withTenant(ctx, async (tx) => {
       const current = await tx.monitor.findFirst({
         where: { id: input.monitorId, tenantId },
-        select: { id: true, kind: true, config: true },
+        select: {
+          id: true,
+          kind: true,
+          config: true,
+          name: true,
+          assetId: true,
+          intervalSeconds: true,
+          timeoutMs: true,
+          confirmations: true,
+          recoveryThreshold: true,
+          degradedThresholdMs: true,
+          tags: true,
+          regions: true,
+          regionQuorum: true,
+        },
       });
       if (!current) throw new NotFoundError("Monitor not found");
+      // N of M: the quorum must fit the regions the monitor will have (new or stored).
+      const issue = quorumIssue(input.regions ?? current.regions, input.regionQuorum ?? current.regionQuorum);
+      if (issue) {
+        throw new ValidationError(issue, { field: "regionQuorum", fields: { regionQuorum: issue } });
+      }
       let config: object | undefined;
       if (input.config) {
-        const probe = getProbe(current.kind);
-        if (!probe) throw new ValidationError(`No probe for kind ${current.kind}`, { field: "kind" });
+        const schema = monitorConfigSchema(current.kind);
+        if (!schema) throw new ValidationError(`No configuration schema for kind ${current.kind}`, { field: "kind" });
         // Secrets are write-only (monitor.get redacts them): an edit that leaves one out keeps the stored one.
-        const parsed = probe.configSchema.safeParse(mergeSecrets(current.kind, current.config, input.config));
+        const parsed = schema.safeParse(mergeSecrets(current.kind, current.config, input.config));
         if (!parsed.success) {
           throw new ValidationError("Invalid configuration", { field: "config", fields: configIssues(parsed.error) });
         }
@@ -84,17 +125,19 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
         ...(input.recoveryThreshold !== undefined ? { recoveryThreshold: input.recoveryThreshold } : {}),
         ...(input.degradedThresholdMs !== undefined ? { degradedThresholdMs: input.degradedThresholdMs } : {}),
         ...(input.tags !== undefined ? { tags: [...new Set(input.tags)] } : {}),
+        ...(input.regions !== undefined ? { regions: input.regions } : {}),
+        ...(input.regionQuorum !== undefined ? { regionQuorum: input.regionQuorum } : {}),
       };
       const monitor = await tx.monitor.update({
         where: { id: current.id },
         data,
-        select: { ...monitorSummarySelect, config: true, tags: true },
+        select: { ...monitorSummarySelect, config: true },
       });
       await emitAudit(tx, ctx, {
         action: "monitor.update",
         targetType: "monitor",
         targetId: monitor.id,
-        metadata: { fields: Object.keys(data) },
+        metadata: { fields: Object.keys(data), changes: changesOf(current, data) },
       });
       return monitor;
     });
