@@ -157,6 +157,13 @@ async function call(persona: PersonaName, path: string, input: unknown): Promise
   const fn = path.split(".").reduce<any>((o, k) => o[k], caller);
   try {
     const data = await fn(input);
+    // A streamed export ({chunks: AsyncIterable<string>}): drain it so the leak check sees every row.
+    const chunks = (data as { chunks?: AsyncIterable<string> } | null)?.chunks;
+    if (chunks && Symbol.asyncIterator in chunks) {
+      let text = "";
+      for await (const c of chunks) text += c;
+      return { outcome: "OK", data: { ...(data as object), chunks: text.split(/[\r\n,]+/) } };
+    }
     return { outcome: "OK", data };
   } catch (e) {
     if (e instanceof TRPCError) return { outcome: e.code };

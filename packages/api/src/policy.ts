@@ -49,6 +49,12 @@ export const POLICY = {
   "asset.list": { kind: "tenant", permission: "asset:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.list": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.kinds": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "monitor.regions": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "monitor.exportCsv": {
+    kind: "tenant",
+    permission: "monitor:read",
+    sample: (i) => ({ tenantId: i.tenantId, status: ["UP", "DOWN", "UNKNOWN", "PAUSED"], sort: "state" }),
+  },
   "monitor.search": {
     kind: "tenant",
     permission: "monitor:read",

@@ -1,10 +1,13 @@
 import {
   CreateMonitorInput,
   createMonitor,
+  ExportMonitorsInput,
+  exportMonitorsCsv,
   GetMonitorInput,
   getMonitor,
   ListMonitorsInput,
   listMonitorKinds,
+  listMonitorRegions,
   listMonitors,
   RotateHeartbeatTokenInput,
   rotateHeartbeatToken,
@@ -31,6 +34,16 @@ export const monitorRouter = {
     .query(({ ctx, input }) => listMonitors(ctx.service, input)),
   /** Probe kinds with their config JSON Schema (the create / edit form is built from it). */
   kinds: permission("monitor:read").query(({ ctx }) => listMonitorKinds(ctx.service)),
+  /** Regions a monitor can be probed from (the fleet's, the tenant's in use, "local") for the form. */
+  regions: permission("monitor:read").query(({ ctx }) => listMonitorRegions(ctx.service)),
+  /**
+   * The list's filters → every matching monitor as CSV: {filename, rows, chunks} where `chunks` is an
+   * async iterable of CSV text. For server-side callers (the web app's CSV route streams the chunks as
+   * its response body); tenancy and permission are checked before the first chunk.
+   */
+  exportCsv: permission("monitor:read")
+    .input(ExportMonitorsInput)
+    .query(({ ctx, input }) => exportMonitorsCsv(ctx.service, input)),
   search: permission("monitor:read")
     .input(SearchMonitorsInput)
     .query(({ ctx, input }) => searchMonitors(ctx.service, input)),
