@@ -20,6 +20,7 @@ import {
   ListChecks,
   LogOut,
   Server,
+  Settings,
   Siren,
   UserRound,
 } from "lucide-react";
@@ -59,6 +60,7 @@ function navFor(user: ShellUser, tenantSlug: string | null): NavItem[] {
         match: (p) => p === `${base}/monitors` || p.startsWith(`${base}/monitors/new`) || p.endsWith("/edit"),
       },
       { href: `${base}/incidents`, label: "Incidents", icon: Siren, match: (p) => p.startsWith(`${base}/incidents`) },
+      { href: `${base}/settings`, label: "Settings", icon: Settings, match: (p) => p.startsWith(`${base}/settings`) },
     );
   }
   if (user.canSeeFleet) {
