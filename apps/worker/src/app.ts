@@ -8,6 +8,7 @@ import {
   probeQueueName,
   QUEUES,
   reconcileProbeSchedulers,
+  reconcileProbeSchedulersFor,
   redisPrefix,
 } from "@steward/jobs";
 import { createSsrfGuard } from "@steward/probes";
@@ -15,7 +16,9 @@ import {
   DEFAULT_REGION,
   ensureProbePartitions,
   ingestProbeResults,
+  listenMonitorChanges,
   listScheduledMonitors,
+  type MonitorChangeListener,
   type ProbeResultRow,
   pingProbeStore,
 } from "@steward/services";
@@ -79,7 +82,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     probes: createQueue(probeQueue, { connection: queueConn, prefix }),
     maintenance: createQueue(QUEUES.maintenance, { connection: queueConn, prefix }),
   };
-  const monitors = new MonitorCache(opts.monitorCacheMs ?? 5_000);
+  const monitors = new MonitorCache(opts.monitorCacheMs ?? 300_000);
   const batcher = new ResultBatcher({
     flushMs: opts.flushMs,
     // A worker whose every slot waits for the flush should not wait for the timer.
@@ -103,6 +106,43 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
   let reconcileTimer: NodeJS.Timeout | null = null;
   let reconciling: Promise<void> | null = null;
   let stopped = false;
+  let listener: MonitorChangeListener | null = null;
+  // Monitors named by change notifications, reconciled together shortly after (a bulk pause of 5,000
+  // monitors is one targeted pass, not 5,000).
+  const changed = new Set<string>();
+  let changedTimer: NodeJS.Timeout | null = null;
+  let targeted: Promise<void> = Promise.resolve();
+
+  function onMonitorChanged(id: string) {
+    monitors.invalidate(id);
+    if (opts.schedule === false) return;
+    changed.add(id);
+    changedTimer ??= setTimeout(() => {
+      changedTimer = null;
+      const ids = [...changed];
+      changed.clear();
+      targeted = targeted.then(() => reconcileChanged(ids)).catch(() => {});
+    }, 50);
+  }
+
+  async function reconcileChanged(ids: string[]): Promise<void> {
+    if (stopped || ids.length === 0) return;
+    try {
+      if (ids.length > 2_000) return void (await reconcile());
+      const t0 = performance.now();
+      const wanted = await listScheduledMonitors(region, ids);
+      const r = await reconcileProbeSchedulersFor(queues.probes, ids, wanted);
+      log.info(
+        { ...r, region, ms: Math.round(performance.now() - t0) },
+        "probe schedulers updated after monitor changes",
+      );
+    } catch (err) {
+      log.warn(
+        { err, monitors: ids.length },
+        "targeted scheduler reconcile failed (the periodic reconcile will fix it)",
+      );
+    }
+  }
 
   async function reconcile(): Promise<void> {
     if (reconciling) return reconciling;
@@ -173,6 +213,22 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         await reconcile().catch((err) => log.warn({ err }, "initial scheduler reconcile failed (will retry)"));
         scheduleReconcile();
       }
+      let connectedOnce = false;
+      listener = listenMonitorChanges({
+        onMonitor: onMonitorChanged,
+        onTenant: (tenantId) => monitors.invalidateTenant(tenantId),
+        onResync: () => {
+          // The first connect follows the boot reconcile; a reconnect may have missed notifications.
+          if (!connectedOnce) {
+            connectedOnce = true;
+            return;
+          }
+          log.info("monitor change listener reconnected: resyncing");
+          monitors.invalidate();
+          if (opts.schedule !== false) void reconcile().catch(() => {});
+        },
+        onError: (err) => log.warn({ err: err.message }, "monitor change listener error (reconnecting)"),
+      });
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       startFleetHeartbeat({ log, batcher, region, concurrency: opts.concurrency, isRunning: () => !stopped });
       log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
@@ -181,7 +237,10 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       if (stopped) return;
       stopped = true;
       if (reconcileTimer) clearTimeout(reconcileTimer);
+      if (changedTimer) clearTimeout(changedTimer);
+      await listener?.close();
       await reconciling?.catch(() => {});
+      await targeted;
       // Waits for active jobs; their results are flushed by the batcher meanwhile.
       await Promise.all(workers.map((w) => w.close()));
       await batcher.close();

@@ -23,7 +23,11 @@ export const env = createEnv({
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "lower-case letters, digits and dashes")
       .default("local"),
-    SCHEDULER_RECONCILE_MS: z.coerce.number().int().min(1_000).default(15_000),
+    /**
+     * Full scheduler reconcile period: the safety net (monitor edits reach the worker at once through
+     * LISTEN/NOTIFY and a targeted reconcile).
+     */
+    SCHEDULER_RECONCILE_MS: z.coerce.number().int().min(1_000).default(120_000),
     /**
      * CIDRs probes may reach although private/loopback (SSRF allowlist, comma-separated). Default:
      * loopback outside production (the demo estate runs on 127.0.0.1), nothing in production.

@@ -58,9 +58,10 @@ beforeAll(async () => {
     concurrency: 10,
     flushMs: 50,
     flushRows: 100,
-    reconcileMs: 1_000,
+    // No periodic reconcile during the tests: schedules come from start(), app.reconcile() and the
+    // LISTEN/NOTIFY path (the last test).
+    reconcileMs: 600_000,
     allowCidrs: ["127.0.0.0/8"],
-    monitorCacheMs: 200,
   });
 });
 
@@ -200,5 +201,37 @@ describe("worker end to end", () => {
     await admin.query(`UPDATE monitors SET paused = true WHERE id = $1`, [m]);
     await app.reconcile();
     expect(await app.queues.probes.getJobScheduler(probeSchedulerId(m))).toBeUndefined();
+  });
+
+  it("edits reach the worker at once through LISTEN/NOTIFY: created, re-targeted, re-timed and paused monitors", async () => {
+    const scheduler = (id: string) => app.queues.probes.getJobScheduler(probeSchedulerId(id));
+    const m = await createMonitor("notified", "/healthy");
+    await until("scheduler created by the notification", async () => await scheduler(m), 5_000);
+    await until(
+      "monitor UP",
+      async () => (await q(`SELECT 1 FROM monitors WHERE id = $1 AND state = 'UP'`, [m])).length,
+    );
+
+    // Re-target at a failing endpoint: every slot after the edit is probed with the new config.
+    await control("edited", 503);
+    await admin.query(`UPDATE monitors SET config = $2 WHERE id = $1`, [
+      m,
+      JSON.stringify({ url: `${base}/targets/edited` }),
+    ]);
+    const editedAt = Date.now();
+    const after = await until("three results after the edit", async () => {
+      const rows = await q<{ state: string }>(
+        `SELECT state FROM probe_results WHERE monitor_id = $1 AND scheduled_at > $2 ORDER BY scheduled_at`,
+        [m, new Date(editedAt + 500)],
+      );
+      return rows.length >= 3 ? rows : null;
+    });
+    expect(after.map((r) => r.state)).toEqual(after.map(() => "DOWN"));
+
+    await admin.query(`UPDATE monitors SET interval_seconds = 2 WHERE id = $1`, [m]);
+    await until("scheduler re-timed", async () => (await scheduler(m))?.every === 2_000, 5_000);
+
+    await admin.query(`UPDATE monitors SET paused = true WHERE id = $1`, [m]);
+    await until("scheduler removed", async () => !(await scheduler(m)), 5_000);
   });
 });

@@ -92,10 +92,7 @@ export async function reconcileProbeSchedulers(
   for (const m of wanted) {
     const id = probeSchedulerId(m.id);
     wantedIds.add(id);
-    const every = m.intervalSeconds * 1000;
-    const cur = existing.get(id);
-    const stale = cur?.next != null && cur.next < now - 2 * every;
-    if (cur && cur.every === every && cur.offset === phaseOffsetMs(m.id, every) && !stale) {
+    if (schedulerMatches(existing.get(id), m, now)) {
       result.unchanged++;
       continue;
     }
@@ -109,5 +106,51 @@ export async function reconcileProbeSchedulers(
     }
   }
   await Promise.all(upserts);
+  return result;
+}
+
+/** The scheduler exists with the monitor's interval and offset, and its next run is not long overdue. */
+function schedulerMatches(
+  cur: { every?: number | undefined; offset?: number | undefined; next?: number | undefined } | undefined,
+  m: ScheduledMonitor,
+  now: number,
+): boolean {
+  const every = m.intervalSeconds * 1000;
+  const stale = cur?.next != null && cur.next < now - 2 * every;
+  return !!cur && cur.every === every && cur.offset === phaseOffsetMs(m.id, every) && !stale;
+}
+
+/**
+ * Targeted reconcile after change notifications: for each of `monitorIds`, make its scheduler match
+ * `wanted` (the subset of them that should run here): upsert when missing or different, remove when the
+ * monitor is no longer wanted (deleted, paused, moved to other regions). Reads only these schedulers.
+ */
+export async function reconcileProbeSchedulersFor(
+  queue: Queue,
+  monitorIds: readonly string[],
+  wanted: readonly ScheduledMonitor[],
+  now = Date.now(),
+): Promise<ReconcileResult> {
+  const byId = new Map(wanted.map((m) => [m.id, m]));
+  const result: ReconcileResult = { upserted: 0, removed: 0, unchanged: 0 };
+  await Promise.all(
+    [...new Set(monitorIds)].map(async (id) => {
+      const cur = await queue.getJobScheduler(probeSchedulerId(id));
+      const m = byId.get(id);
+      if (!m) {
+        if (cur) {
+          result.removed++;
+          await queue.removeJobScheduler(probeSchedulerId(id));
+        }
+        return;
+      }
+      if (schedulerMatches(cur ?? undefined, m, now)) {
+        result.unchanged++;
+        return;
+      }
+      result.upserted++;
+      await upsertProbeScheduler(queue, m);
+    }),
+  );
   return result;
 }

@@ -21,13 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function harness(monitors: ProbeTarget[]) {
+function harness(monitors: ProbeTarget[], deploymentCidrs: readonly string[] = LOOPBACK_CIDRS) {
   const rows: ProbeResultRow[] = [];
   const byId = new Map(monitors.map((m) => [m.id, m]));
   const process = createProbeRunProcessor({
     monitors: new MonitorCache(1000, async (id) => byId.get(id) ?? null),
     batcher: { add: async (row: ProbeResultRow) => void rows.push(row) } as unknown as ResultBatcher,
-    ssrf: createSsrfGuard({ allowCidrs: LOOPBACK_CIDRS }),
+    ssrf: createSsrfGuard({ allowCidrs: deploymentCidrs }),
     signal: new AbortController().signal,
     log: createLogger("silent"),
     heartbeats: async () => null, // no database in unit tests: the push monitor's row reads as gone
@@ -47,6 +47,7 @@ const monitor = (kind: string, config: unknown): ProbeTarget => ({
   degradedThresholdMs: null,
   paused: false,
   state: "UNKNOWN",
+  tenantAllowCidrs: [],
 });
 
 describe("probe.run dispatches by kind", () => {
@@ -69,5 +70,19 @@ describe("probe.run dispatches by kind", () => {
     expect(stateOf(down.id)).toMatchObject({ state: "DOWN", error: "connection refused" });
     expect(stateOf(push.id)).toMatchObject({ state: "UNKNOWN", error: "monitor missing" });
     expect(stateOf(invalid.id)).toMatchObject({ state: "UNKNOWN", error: "invalid monitor configuration" });
+  });
+});
+
+describe("probe.run uses the tenant's SSRF allowlist on top of the deployment's", () => {
+  it("a tenant that allows 127.0.0.1/32 reaches the loopback target; another tenant is blocked", async () => {
+    const allowed = { ...monitor("TCP", { host: "127.0.0.1", port }), tenantAllowCidrs: ["127.0.0.1/32"] };
+    const other = monitor("TCP", { host: "127.0.0.1", port });
+    const h = harness([allowed, other], []); // the deployment allows nothing private
+    await h.run(allowed.id);
+    await h.run(other.id);
+    expect(h.rows.find((r) => r.monitorId === allowed.id)).toMatchObject({ state: "UP", error: null });
+    const blocked = h.rows.find((r) => r.monitorId === other.id);
+    expect(blocked?.state).not.toBe("UP");
+    expect(blocked?.error).toMatch(/not allowed|blocked|denied|loopback/i);
   });
 });

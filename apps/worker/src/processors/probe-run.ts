@@ -1,6 +1,7 @@
-import { resultStateOf } from "@steward/domain";
+import { effectiveAllowCidrs, resultStateOf } from "@steward/domain";
 import { phaseOffsetMs, probeRun, slotFor, slotFromSchedulerJobId } from "@steward/jobs";
 import {
+  createSsrfGuard,
   evaluateHeartbeat,
   getProbe,
   HeartbeatConfig,
@@ -23,7 +24,10 @@ import type { MonitorCache } from "../monitor-cache.ts";
 export interface ProbeRunDeps {
   monitors: MonitorCache;
   batcher: ResultBatcher;
+  /** The deployment's guard (PROBE_ALLOWED_CIDRS); a tenant with its own allowlist gets deployment ∪ tenant. */
   ssrf: SsrfGuard;
+  /** Guards per tenant allowlist (default: a small cache built from `ssrf.allowCidrs`). */
+  guardFor?: (tenantAllowCidrs: readonly string[]) => SsrfGuard;
   /** The worker's region, stamped on every result (default DEFAULT_REGION). */
   region?: string;
   /** Aborted on a forced shutdown: in-flight probes end as `unknown`. */
@@ -55,7 +59,25 @@ export function slotOf(
   return slotFor(raw, intervalMs, offsetMs);
 }
 
+/** One guard per distinct tenant allowlist (tenants without one share the deployment's guard). */
+export function tenantGuards(deployment: SsrfGuard, max = 1000): (tenantAllowCidrs: readonly string[]) => SsrfGuard {
+  const cache = new Map<string, SsrfGuard>();
+  return (tenantAllowCidrs) => {
+    if (tenantAllowCidrs.length === 0) return deployment;
+    const allowCidrs = effectiveAllowCidrs(deployment.allowCidrs, tenantAllowCidrs);
+    const key = allowCidrs.join(",");
+    let guard = cache.get(key);
+    if (!guard) {
+      if (cache.size >= max) cache.clear();
+      guard = createSsrfGuard({ allowCidrs });
+      cache.set(key, guard);
+    }
+    return guard;
+  };
+}
+
 export function createProbeRunProcessor(deps: ProbeRunDeps) {
+  const guardFor = deps.guardFor ?? tenantGuards(deps.ssrf);
   return async function processProbeRun(job: Job): Promise<ProbeRunOutcome> {
     const parsed = probeRun.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid probe.run payload: ${parsed.error.message}`);
@@ -79,7 +101,8 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
       result = { ok: false, unknown: true, latencyMs: 0, error: "invalid monitor configuration" };
     } else {
       try {
-        result = await probe.run(config.data, { signal: deps.signal, timeoutMs: monitor.timeoutMs, ssrf: deps.ssrf });
+        const ssrf = guardFor(monitor.tenantAllowCidrs ?? []);
+        result = await probe.run(config.data, { signal: deps.signal, timeoutMs: monitor.timeoutMs, ssrf });
       } catch (err) {
         // A throwing probe is a bug on our side, not evidence about the target.
         deps.log.error({ err, monitorId }, "probe threw");

@@ -12,11 +12,14 @@ export interface ProbeTarget {
   degradedThresholdMs: number | null;
   paused: boolean;
   state: MonitorState;
+  /** The tenant's own SSRF allowlist (organizations.probe_allow_cidrs), added to the deployment's. */
+  tenantAllowCidrs: string[];
 }
 
 /**
  * Load a monitor for probing, as the system actor (the worker has no tenant; steward_system pool, one
- * indexed primary-key read). null when the monitor no longer exists.
+ * indexed primary-key read, joined to its tenant for the tenant's SSRF allowlist). null when the monitor
+ * no longer exists.
  */
 export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | null> {
   const { rows } = await getSystemPool().query<{
@@ -29,9 +32,12 @@ export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | n
     degraded_threshold_ms: number | null;
     paused: boolean;
     state: MonitorState;
+    probe_allow_cidrs: string[];
   }>(
-    `SELECT id, tenant_id, kind, config, interval_seconds, timeout_ms, degraded_threshold_ms, paused, state
-       FROM monitors WHERE id = $1`,
+    `SELECT m.id, m.tenant_id, m.kind, m.config, m.interval_seconds, m.timeout_ms, m.degraded_threshold_ms, m.paused,
+            m.state, o.probe_allow_cidrs
+       FROM monitors m JOIN organizations o ON o.id = m.tenant_id
+      WHERE m.id = $1`,
     [monitorId],
   );
   const r = rows[0];
@@ -46,5 +52,6 @@ export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | n
     degradedThresholdMs: r.degraded_threshold_ms,
     paused: r.paused,
     state: r.state,
+    tenantAllowCidrs: r.probe_allow_cidrs,
   };
 }
