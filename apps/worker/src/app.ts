@@ -187,7 +187,18 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       const probeWorker = new Worker(
         probeQueue,
         createProbeRunProcessor({ monitors, batcher, ssrf, region, signal: abort.signal, log }),
-        { connection: conn("probes"), prefix, concurrency: opts.concurrency },
+        {
+          connection: conn("probes"),
+          prefix,
+          concurrency: opts.concurrency,
+          // A worker killed mid-probe (kill -9, OOM, lost host) holds its jobs' locks until they expire:
+          // short locks (renewed every 5 s while the probe runs) and a 5 s stalled check hand its slots to
+          // a live worker within ≈ 15 s; the (monitor, slot, region) key makes the re-run a no-op if the
+          // first result did land. A slot re-delivered up to 3 times still runs.
+          lockDuration: 10_000,
+          stalledInterval: 5_000,
+          maxStalledCount: 3,
+        },
       );
       const maintenanceWorker = new Worker(QUEUES.maintenance, createMaintenanceProcessor(log), {
         connection: conn("maintenance"),
