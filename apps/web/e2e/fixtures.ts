@@ -97,3 +97,13 @@ export async function setTarget(page: Page, name: string, status: 200 | 503): Pr
   const res = await page.request.post(`${DEMO_ESTATE_URL}/control/${name}`, { data: { status } });
   expect(res.ok(), `demo estate control ${name} → ${status}`).toBeTruthy();
 }
+
+/** Screenshot the page in light and dark (under SCREENS) and check each with axe. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));
+    await page.screenshot({ path: path.join(SCREENS, `${name}-${scheme}.png`), fullPage: true });
+    await expectAccessible(page);
+  }
+}

@@ -1,4 +1,4 @@
-import { getAppDb } from "@steward/db";
+import { getAppDb, withTenant } from "@steward/db";
 import type { ServiceContext } from "../context.ts";
 import { FLEET_ROLES, requireProviderStaff } from "./require-provider-staff.ts";
 
@@ -11,6 +11,9 @@ export const WORKER_FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
  * The probe fleet for provider staff (admin, engineer): every worker seen in the last 24 h with its
  * region, host, pid, start, last heartbeat, lag p95 and probes/s, and whether it is stale (> 30 s silent).
  * probe_workers is provider-level (no tenant_id): read as steward_app, which may only SELECT it.
+ * Also the region coverage: every region used by an active monitor of the tenants the actor reaches (read
+ * under RLS for exactly those tenants), with its live workers — a region with monitors and no live worker
+ * is the "silent region" the watchdog turns UNKNOWN, shown here first.
  */
 export async function listProbeWorkers(ctx: ServiceContext) {
   await requireProviderStaff(ctx, FLEET_ROLES);
@@ -37,7 +40,29 @@ export async function listProbeWorkers(ctx: ServiceContext) {
     };
   });
   const live = workers.filter((w) => !w.stale);
+  const used =
+    ctx.reachableTenantIds.length === 0
+      ? []
+      : await withTenant(
+          ctx.reachableTenantIds,
+          (tx) =>
+            tx.$queryRaw<{ region: string; monitors: number }[]>`
+            SELECT g.region, count(*)::int AS monitors
+              FROM monitors m CROSS JOIN LATERAL unnest(m.regions) AS g(region)
+             WHERE NOT m.paused
+             GROUP BY g.region`,
+        );
+  const monitorsByRegion = new Map(used.map((u) => [u.region, u.monitors]));
+  const regionNames = [...new Set([...monitorsByRegion.keys(), ...live.map((w) => w.region)])].sort();
+  const regions = regionNames
+    .map((region) => {
+      const liveWorkers = live.filter((w) => w.region === region).length;
+      const monitors = monitorsByRegion.get(region) ?? 0;
+      return { region, liveWorkers, monitors, uncovered: monitors > 0 && liveWorkers === 0 };
+    })
+    .sort((a, b) => Number(b.uncovered) - Number(a.uncovered) || a.region.localeCompare(b.region));
   return {
+    regions,
     now,
     staleAfterMs: WORKER_STALE_AFTER_MS,
     workers,

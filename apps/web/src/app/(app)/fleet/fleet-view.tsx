@@ -12,7 +12,7 @@ import {
   TableRow,
 } from "@steward/ui";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { CircleCheck, CircleX, Server } from "lucide-react";
+import { CircleAlert, CircleCheck, CircleX, Server } from "lucide-react";
 import { PageHeader } from "~/components/page-header.tsx";
 import { RelativeTime } from "~/components/time.tsx";
 import { useDisplayZone } from "~/components/time-zone-pref.tsx";
@@ -34,7 +34,8 @@ export function FleetView() {
   const trpc = useTRPC();
   const zone = useDisplayZone("UTC");
   const { data } = useSuspenseQuery({ ...trpc.fleet.workers.queryOptions(), refetchInterval: 5_000 });
-  const { summary, workers } = data;
+  const { summary, workers, regions } = data;
+  const uncovered = regions.filter((r) => r.uncovered);
   return (
     <>
       <PageHeader
@@ -47,6 +48,51 @@ export function FleetView() {
         <Stat label="Probes per second" value={summary.probesPerSecond.toLocaleString("en")} />
         <Stat label="Regions" value={summary.regions.join(", ") || "—"} />
       </section>
+      {regions.length > 0 && (
+        <Card className="mb-6">
+          <CardContent className="px-0 pb-2 pt-0">
+            <Table aria-label="Regions">
+              <TableHeader>
+                <TableRow className="hover:bg-transparent">
+                  <TableHead className="pl-5">Region</TableHead>
+                  <TableHead>Coverage</TableHead>
+                  <TableHead className="text-right">Live workers</TableHead>
+                  <TableHead className="pr-5 text-right">Active monitors</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {regions.map((r) => (
+                  <TableRow key={r.region} data-uncovered={r.uncovered || undefined}>
+                    <TableCell className="pl-5 font-medium">{r.region}</TableCell>
+                    <TableCell>
+                      {r.uncovered ? (
+                        <Badge variant="down">
+                          <CircleAlert aria-hidden="true" /> No live worker
+                        </Badge>
+                      ) : r.monitors === 0 ? (
+                        <Badge variant="secondary">Idle</Badge>
+                      ) : (
+                        <Badge variant="up">
+                          <CircleCheck aria-hidden="true" /> Covered
+                        </Badge>
+                      )}
+                    </TableCell>
+                    <TableCell className="text-right tabular-nums">{r.liveWorkers}</TableCell>
+                    <TableCell className="pr-5 text-right tabular-nums">{r.monitors.toLocaleString("en")}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+            {uncovered.length > 0 && (
+              <p className="px-5 pt-3 text-sm text-muted-foreground">
+                Monitors in {uncovered.map((r) => r.region).join(", ")} are not being checked from there: their region
+                turns UNKNOWN after two intervals. Start a worker with{" "}
+                <code className="rounded bg-muted px-1 font-mono text-xs">PROBE_REGION={uncovered[0]?.region}</code>.
+              </p>
+            )}
+          </CardContent>
+        </Card>
+      )}
       <Card>
         <CardContent className="px-0 pb-2 pt-0">
           {workers.length === 0 ? (
