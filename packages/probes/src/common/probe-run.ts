@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { ProbeContext, ProbeResult } from "../probe.ts";
 import { type PinnedAddress, resolvePinned, SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
+import { onAbort } from "./abort.ts";
 
 /** Local resource problems mean the probe could not run: report unknown. */
 const LOCAL_ERROR_CODES = new Set(["EMFILE", "ENFILE", "ENOBUFS", "ENOMEM"]);
@@ -59,9 +60,8 @@ export async function runProbe(
     timedOut = true;
     ac.abort(new ProbeTimeoutError(`timeout after ${ctx.timeoutMs} ms`));
   }, ctx.timeoutMs);
-  const onAbort = () => ac.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) ac.abort(ctx.signal.reason);
-  else ctx.signal.addEventListener("abort", onAbort, { once: true });
+  // ctx.signal is shared by every probe in flight: join its fan-out (O(1)) rather than add a listener.
+  const offParent = onAbort(ctx.signal, () => ac.abort(ctx.signal.reason));
   ac.signal.addEventListener("abort", runCleanups, { once: true });
 
   const run: ProbeRun = {
@@ -114,7 +114,7 @@ export async function runProbe(
     return { ok: false, latencyMs, error: describeTargetError(err) };
   } finally {
     clearTimeout(timer);
-    ctx.signal.removeEventListener("abort", onAbort);
+    offParent();
     ac.signal.removeEventListener("abort", runCleanups);
     runCleanups();
   }

@@ -140,4 +140,51 @@ describe("guardedRequest", () => {
       { server: "B", auth: undefined, method: "GET", body: "" },
     ]);
   });
+
+  it("every HTTPS request is a full handshake (contexts are shared, TLS sessions never are)", async () => {
+    const reused: boolean[] = [];
+    const onSecure = (socket: TLSSocket) => reused.push(socket.isSessionReused());
+    secure.on("secureConnection", onSecure);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await guardedRequest({
+          ...base,
+          url: `https://secure.test:${securePort}/`,
+          signal: new AbortController().signal,
+          tls: { ca: pki.ca.cert },
+        });
+        expect(res.statusCode).toBe(200);
+        expect(res.certificates).toHaveLength(1);
+      }
+    } finally {
+      secure.off("secureConnection", onSecure);
+    }
+    expect(reused).toEqual([false, false, false]);
+  });
+
+  it("one deadline covers every hop: a slow chain times out as a whole", async () => {
+    const slow = http.createServer((req, res) => {
+      const n = Number(new URL(req.url ?? "/", "http://x").searchParams.get("n") ?? 0);
+      setTimeout(() => {
+        res.writeHead(302, { location: `/?n=${n + 1}` });
+        res.end();
+      }, 150);
+    });
+    const port = await listen(slow);
+    try {
+      const t0 = Date.now();
+      const err = await guardedRequest({
+        ...base,
+        maxRedirects: 10,
+        timeoutMs: 400,
+        url: `http://127.0.0.1:${port}/?n=0`,
+        signal: new AbortController().signal,
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "EPROBETIMEOUT", message: "timeout after 400 ms" });
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
 });

@@ -1,7 +1,10 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { TLSSocket } from "node:tls";
-import { buildConnector, Client } from "undici";
+import net, { isIP } from "node:net";
+import tls from "node:tls";
+import { Deadline } from "../common/deadline.ts";
+import { secureContextFor } from "../common/tls-context.ts";
 import { type PinnedAddress, pinnedLookup, resolvePinned, SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
+import { encodeRequest, prematureClose, ResponseReader } from "./http1.ts";
 
 /**
  * One HTTP(S) exchange through the SSRF guard, following redirects by hand:
@@ -10,7 +13,10 @@ import { type PinnedAddress, pinnedLookup, resolvePinned, SsrfBlockedError, type
  *  - every redirect target is re-checked (scheme, host, resolved address) before anything connects;
  *  - https → http downgrades and non-HTTP schemes are refused; credentials headers are dropped when a
  *    redirect leaves the origin; 303 (and 301/302 after a POST) switch to GET without a body.
- * One connection per hop, closed after the response (a probe measures a full connect every time).
+ * One connection per hop, closed after the response (a probe measures a full connect every time): a socket
+ * opened here to the pinned IP literal (no agent, no pool, no TLS session reuse; TLS contexts are shared,
+ * see common/tls-context.ts), one request written and one response read by http1.ts. The body is never
+ * decompressed; at most `maxBodyBytes` of it are read.
  */
 export interface GuardedRequest {
   url: string;
@@ -24,10 +30,15 @@ export interface GuardedRequest {
   /** Keep the bytes read (for assertions); otherwise they are discarded. */
   collectBody?: boolean;
   guard: SsrfGuard;
+  /** Aborts the request (rejects with its reason), e.g. the worker's shutdown signal. */
   signal: AbortSignal;
+  /** Deadline for the whole request, every hop included; then it rejects with ProbeTimeoutError. */
   timeoutMs: number;
   maxHeaderBytes?: number;
-  /** Extra TLS options for HTTPS hops (e.g. a private CA); servername is always the URL's host name. */
+  /**
+   * HTTPS hops: extra trusted CA certificates (PEM), added to the system roots (verification is never
+   * turned off). SNI and the identity check always use the URL's host name.
+   */
   tls?: { ca?: string | string[] };
 }
 
@@ -53,11 +64,33 @@ export class RedirectError extends Error {
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
+/**
+ * The guard's resolution under the deadline. An IP literal (any spelling) is checked without DNS, so it
+ * needs no AbortSignal; a name gets one (the resolver cancels its query on abort).
+ */
+function resolveWithin(hostname: string, guard: SsrfGuard, deadline: Deadline): Promise<PinnedAddress> {
+  if (deadline.aborted) return Promise.reject(deadline.reason);
+  const literal = hostname.startsWith("[") || isIP(hostname) !== 0;
+  return literal
+    ? resolvePinned(hostname, guard)
+    : deadline.race(resolvePinned(hostname, guard, { signal: deadline.signal }));
+}
+
 export async function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {
+  // One deadline for every hop: DNS, connect, TLS, head and body (rejects with ProbeTimeoutError).
+  const deadline = new Deadline(req.signal, req.timeoutMs);
+  try {
+    return await follow(req, deadline);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function follow(req: GuardedRequest, deadline: Deadline): Promise<GuardedResponse> {
   let url = new URL(req.url);
   let method = req.method;
   let body = req.body;
-  let headers = { ...(req.headers ?? {}) };
+  let headers = req.headers ?? {};
   const hops: string[] = [];
   const certificates: GuardedResponse["certificates"] = [];
   for (let hop = 0; ; hop++) {
@@ -65,13 +98,21 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
       throw new SsrfBlockedError(url.href.slice(0, 200), `scheme ${url.protocol} is not allowed`);
     }
     hops.push(url.href);
-    const remote = await resolvePinned(url.hostname, req.guard, { signal: req.signal });
-    const res = await exchange(url, remote, method, headers, body, req, hop < req.maxRedirects);
+    const remote = await resolveWithin(url.hostname, req.guard, deadline);
+    const res = await exchange(url, remote, method, headers, body, req, deadline, hop < req.maxRedirects);
     if (res.certValidTo) certificates.push({ url: url.href, validTo: res.certValidTo });
     const location = res.headers.location;
     if (!REDIRECT.has(res.statusCode) || req.maxRedirects === 0 || typeof location !== "string") {
-      const { certValidTo: _, ...rest } = res;
-      return { ...rest, finalUrl: url.href, hops, remote, certificates };
+      return {
+        statusCode: res.statusCode,
+        headers: res.headers,
+        body: res.body,
+        bodyBytes: res.bodyBytes,
+        finalUrl: url.href,
+        hops,
+        remote,
+        certificates,
+      };
     }
     if (hop >= req.maxRedirects) throw new RedirectError(`too many redirects (more than ${req.maxRedirects})`);
     let next: URL;
@@ -102,75 +143,93 @@ export async function guardedRequest(req: GuardedRequest): Promise<GuardedRespon
   }
 }
 
-async function exchange(
+type Exchanged = Omit<GuardedResponse, "finalUrl" | "hops" | "remote" | "certificates"> & { certValidTo?: Date };
+
+/** One request on a fresh socket to exactly `remote`; the response read by http1.ts. */
+function exchange(
   url: URL,
   remote: PinnedAddress,
   method: string,
   headers: Record<string, string>,
   body: string | undefined,
   req: GuardedRequest,
+  deadline: Deadline,
   mayFollow: boolean,
-): Promise<Omit<GuardedResponse, "finalUrl" | "hops" | "remote" | "certificates"> & { certValidTo?: Date }> {
-  // The only address this socket may reach: the one the guard just checked (no second resolution).
-  const connector = buildConnector({
-    ...req.tls,
-    lookup: pinnedLookup(remote),
-    timeout: req.timeoutMs,
-    keepAlive: false,
-  });
-  let certValidTo: Date | undefined;
-  const client = new Client(url.origin, {
-    // The TLS socket is handed over after a verified handshake: read the leaf's notAfter there.
-    connect: (opts, cb) =>
-      connector(opts, (...args) => {
-        const socket = args[1] as TLSSocket | null;
-        if (socket && typeof socket.getPeerCertificate === "function") {
-          const validTo = socket.getPeerCertificate()?.valid_to;
-          if (validTo) certValidTo = new Date(validTo);
-        }
-        cb(...args);
-      }),
-    connectTimeout: req.timeoutMs,
-    headersTimeout: req.timeoutMs,
-    bodyTimeout: req.timeoutMs,
-    maxHeaderSize: req.maxHeaderBytes ?? 16 * 1024,
-    pipelining: 1,
-    allowH2: false,
-  });
-  try {
-    const res = await client.request({
+): Promise<Exchanged> {
+  return new Promise<Exchanged>((resolve, reject) => {
+    if (deadline.aborted) return reject(deadline.reason);
+    const request = encodeRequest({
       method,
-      path: `${url.pathname}${url.search}`,
-      headers: { accept: "*/*", ...headers, connection: "close" },
-      body,
-      signal: req.signal,
+      target: `${url.pathname}${url.search}`,
+      host: url.host,
+      headers,
+      ...(body !== undefined ? { body } : {}),
     });
-    const chunks: Buffer[] = [];
-    let read = 0;
-    // A redirect that will be followed: its body is never read (the connection is dropped).
-    const skip = mayFollow && REDIRECT.has(res.statusCode) && typeof res.headers.location === "string";
-    try {
-      if (!skip)
-        for await (const chunk of res.body) {
-          const buf = chunk as Buffer;
-          if (req.collectBody)
-            chunks.push(read + buf.length > req.maxBodyBytes ? buf.subarray(0, req.maxBodyBytes - read) : buf);
-          read += buf.length;
-          if (read >= req.maxBodyBytes) break;
-        }
-    } finally {
-      // Destroying an unread undici body emits an AbortError: expected here, never an unhandled error.
-      res.body.on("error", () => {});
-      if (!res.body.destroyed) res.body.destroy();
+    const reader = new ResponseReader({
+      headRequest: method === "HEAD",
+      maxHeaderBytes: req.maxHeaderBytes ?? 16 * 1024,
+      maxBodyBytes: req.maxBodyBytes,
+      collectBody: req.collectBody ?? false,
+      // A redirect that will be followed: its body is never read (the connection is dropped).
+      ...(mayFollow ? { skipBody: (status, h) => REDIRECT.has(status) && typeof h.location === "string" } : {}),
+    });
+    let certValidTo: Date | undefined;
+    let settled = false;
+
+    // The only address this socket may reach: the one the guard just checked. It is an IP literal, so
+    // nothing is resolved; `lookup` would answer with the same address should anything ever ask.
+    const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+    let socket: net.Socket;
+    if (url.protocol === "https:") {
+      const name = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+      const tlsSocket = tls.connect({
+        host: remote.address,
+        port,
+        lookup: pinnedLookup(remote),
+        // SNI and the certificate's identity check use the URL's host name (never SNI for an IP literal,
+        // RFC 6066: the identity check then matches the IP against the certificate's IP SANs).
+        ...(isIP(name) ? {} : { servername: name }),
+        // Verification stays on (rejectUnauthorized defaults to true); contexts are shared, sessions not.
+        secureContext: secureContextFor(req.tls?.ca),
+      });
+      // Only a verified handshake gets here: read the leaf's notAfter on this pinned socket.
+      tlsSocket.once("secureConnect", () => {
+        const validTo = tlsSocket.getPeerCertificate()?.valid_to;
+        if (validTo) certValidTo = new Date(validTo);
+      });
+      socket = tlsSocket;
+    } else {
+      socket = net.connect({ host: remote.address, port, lookup: pinnedLookup(remote) });
     }
-    return {
-      statusCode: res.statusCode,
-      headers: res.headers as IncomingHttpHeaders,
-      body: req.collectBody ? Buffer.concat(chunks) : Buffer.alloc(0),
-      bodyBytes: Math.min(read, req.maxBodyBytes),
-      ...(certValidTo ? { certValidTo } : {}),
+
+    const settle = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      offAbort();
+      socket.destroy();
+      if (err) return reject(err);
+      const res = reader.result();
+      resolve(certValidTo ? { ...res, certValidTo } : res);
     };
-  } finally {
-    client.destroy().catch(() => {});
-  }
+    const offAbort = deadline.onAbort(settle);
+    socket.on("data", (chunk: Buffer) => {
+      if (settled) return;
+      try {
+        if (reader.push(chunk)) settle(null);
+      } catch (err) {
+        settle(err);
+      }
+    });
+    socket.on("end", () => {
+      try {
+        reader.end();
+        settle(null);
+      } catch (err) {
+        settle(err);
+      }
+    });
+    socket.on("error", settle);
+    socket.on("close", () => settle(reader.done ? null : prematureClose(reader.responseStarted)));
+    socket.write(request);
+  });
 }

@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
-import tls from "node:tls";
-import { errors } from "undici";
 import { z } from "zod";
+import { ProbeTimeoutError } from "../common/probe-run.ts";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
 import { ssrfFailureMessage } from "../ssrf.ts";
 import {
@@ -256,12 +255,13 @@ function describeTargetError(err: unknown): string {
     case "ECONNREFUSED":
       return "connection refused";
     case "ECONNRESET":
-    case "UND_ERR_SOCKET":
       return "connection reset";
     case "ESSRFBLOCKED":
       return ssrfFailureMessage(err);
-    case "UND_ERR_HEADERS_OVERFLOW":
+    case "EHEADERSTOOLARGE":
       return "response headers too large";
+    case "EHTTPPROTOCOL":
+      return `invalid HTTP response: ${e.message}`.slice(0, 300);
     default:
       if (code && Object.hasOwn(CERT_ERRORS, code)) return `${CERT_ERRORS[code]} (${code})`;
       return (e?.message ?? String(err)).slice(0, 300);
@@ -288,20 +288,9 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
   async run(config, ctx: ProbeContext): Promise<ProbeResult> {
     const start = performance.now();
     const elapsed = () => Math.max(0, Math.round(performance.now() - start));
-
-    // One controller + one timer (cheaper than AbortSignal.any/timeout on the hot path).
-    const ac = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ac.abort();
-    }, ctx.timeoutMs);
-    const onAbort = () => ac.abort();
-    if (ctx.signal.aborted) ac.abort();
-    else ctx.signal.addEventListener("abort", onAbort, { once: true });
-
     try {
-      // Every hop: host resolved once by the guard, socket pinned to that address, redirects re-checked.
+      // Every hop: host resolved once by the guard, socket pinned to that address, redirects re-checked;
+      // the whole exchange (every hop) runs under one deadline of ctx.timeoutMs, aborted by ctx.signal.
       const res = await guardedRequest({
         url: config.url,
         method: config.method,
@@ -311,11 +300,11 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
         maxBodyBytes: config.maxBodyBytes,
         collectBody: Boolean(config.keyword || config.regex || config.jsonPath),
         guard: ctx.ssrf,
-        signal: ac.signal,
+        signal: ctx.signal,
         timeoutMs: ctx.timeoutMs,
         maxHeaderBytes: MAX_HEADER_BYTES,
         // Verification stays on; a private CA is added to (never replaces) the system roots.
-        ...(config.ca ? { tls: { ca: [...tls.rootCertificates, config.ca] } } : {}),
+        ...(config.ca ? { tls: { ca: config.ca } } : {}),
       });
       const latencyMs = elapsed();
       const finalUrl = res.hops.length > 1 ? { finalUrl: res.finalUrl } : {};
@@ -331,18 +320,12 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
     } catch (err) {
       const latencyMs = elapsed();
       if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
-      if (timedOut || err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
-        return { ok: false, latencyMs, error: `timeout after ${ctx.timeoutMs} ms` };
-      }
-      if (err instanceof errors.ConnectTimeoutError) return { ok: false, latencyMs, error: "connect timeout" };
+      if (err instanceof ProbeTimeoutError) return { ok: false, latencyMs, error: `timeout after ${ctx.timeoutMs} ms` };
       const code = (err as { code?: string })?.code;
       if (code && LOCAL_ERROR_CODES.has(code)) {
         return { ok: false, unknown: true, latencyMs, error: `local resource error (${code})` };
       }
       return { ok: false, latencyMs, error: describeTargetError(err) };
-    } finally {
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", onAbort);
     }
   },
 };
