@@ -1,17 +1,4 @@
-import path from "node:path";
-import type { Page } from "@playwright/test";
-import { expect, expectAccessible, loginAs, SCREENS, test, USERS } from "./fixtures.ts";
-
-const shots = SCREENS;
-
-async function shoot(page: Page, name: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
-    await expectAccessible(page);
-  }
-}
+import { expect, loginAs, shoot, test, USERS } from "./fixtures.ts";
 
 /** Visit every page as the roles that see it: accessible (axe) in light and dark, screenshots saved. */
 test.describe("pages", () => {
