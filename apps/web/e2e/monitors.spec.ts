@@ -7,6 +7,7 @@ import {
   loginAs,
   SCREENS,
   setTarget,
+  signOut,
   test,
   trpcMutation,
   USERS,
@@ -207,11 +208,14 @@ test.describe("create and edit", () => {
     await page.getByRole("button", { name: "Create monitor" }).click();
     await expect(page).toHaveURL(/\/t\/acme\/monitors\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(page.getByText("e2e", { exact: true })).toBeVisible();
 
     // Edit: a name that exists → the server's conflict appears beside the name field
     await page.getByRole("link", { name: "Edit" }).click();
     await expect(page).toHaveURL(/\/edit$/);
-    await expect(page.getByLabel("Tags", { exact: true })).toHaveValue("e2e, edge");
+    // Tags came back as chips (each removable by its own button).
+    await expect(page.getByRole("button", { name: "Remove tag e2e" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Remove tag edge" })).toBeVisible();
     await expect(page.getByLabel("Kind", { exact: true })).toBeDisabled();
     await page.getByLabel("Name", { exact: true }).fill("Website");
     await page.getByLabel("Check interval", { exact: true }).selectOption("30");
@@ -266,5 +270,278 @@ test.describe("probe fleet", () => {
       await expect(p.getByRole("heading", { name: "Page not found" })).toBeVisible();
       await ctx.close();
     });
+  });
+});
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
+    } else cell += c;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+test.describe("regions and quorum", () => {
+  // The API call with a quorum above the regions is refused on purpose (400).
+  test.use({ allowedConsole: [/status of 400/] });
+  test("pick regions (free entry too) and N of M in the form; the detail page shows each region", async ({ page }) => {
+    test.setTimeout(120_000);
+    const name = `regions${Date.now().toString(36)}`;
+    await loginAs(page, USERS.engineer);
+    await page.goto("/t/acme/monitors/new");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("URL", { exact: true }).fill(`${DEMO_ESTATE_URL}/healthy?r=${name}`);
+
+    // "local" (the stack's worker, live) is preselected; a new region by free entry, validated.
+    const regions = page.getByRole("group", { name: "Regions" });
+    await expect(regions.getByRole("checkbox", { name: /^local live/ })).toBeChecked();
+    const add = regions.getByLabel("Add a region");
+    await add.fill("EU West!");
+    await regions.getByRole("button", { name: "Add" }).click();
+    await expect(regions.getByText("1–32 lowercase letters, digits or dashes")).toBeVisible();
+    await add.fill("eu-west");
+    await add.press("Enter");
+    await expect(regions.getByRole("checkbox", { name: /^eu-west no live worker/ })).toBeChecked();
+
+    // Quorum above the region count: a field error, nothing created.
+    const quorum = page.getByLabel("Down when", { exact: true });
+    await quorum.fill("3");
+    await page.getByRole("button", { name: "Create monitor" }).click();
+    await expect(page.getByText("At most 2: the monitor has 2 regions")).toBeVisible();
+    await expect(quorum).toHaveAttribute("aria-invalid", "true");
+    await expect(page).toHaveURL(/\/monitors\/new$/);
+    await quorum.fill("2");
+    await expect(page.getByText("At most 2: the monitor has 2 regions")).toHaveCount(0);
+    await page.getByLabel("Tags", { exact: true }).fill("multi-region");
+    await page.getByLabel("Tags", { exact: true }).press("Enter");
+    await shoot(page, "monitor-new-regions");
+    await page.getByRole("button", { name: "Create monitor" }).click();
+    await expect(page).toHaveURL(/\/t\/acme\/monitors\/[0-9a-f-]{36}$/);
+    const monitorId = page.url().split("/").at(-1) ?? "";
+
+    // Detail: one row per region; eu-west has no worker and no data yet (UNKNOWN).
+    await expect(page.getByText("2 regions, down when 2 agree")).toBeVisible();
+    await expect(page.getByText("multi-region", { exact: true })).toBeVisible();
+    const table = page.getByRole("table", { name: "State per region" });
+    await expect(table.locator("tbody tr")).toHaveCount(2);
+    const eu = table.locator("tr[data-region=eu-west]");
+    await expect(eu).toContainText("no data yet");
+    await expect(eu).toContainText("Unknown");
+    await expect(eu).toContainText("no live worker");
+    await expect(table.locator("tr[data-region=local]")).not.toContainText("no live worker");
+    await shoot(page, "monitor-detail-regions");
+
+    // The server refuses an inconsistent quorum too (field error), and nothing changes.
+    const acme = await tenantId(page, "acme");
+    await expect(
+      trpcMutation(page, "monitor.update", { tenantId: acme, monitorId, regions: ["local"] }),
+    ).rejects.toThrow(/regionQuorum/);
+
+    // Edit: drop eu-west — the quorum must follow (error until it does), then saved.
+    await page.getByRole("link", { name: "Edit" }).click();
+    await expect(
+      page.getByRole("group", { name: "Regions" }).getByRole("checkbox", { name: /^eu-west/ }),
+    ).toBeChecked();
+    await expect(page.getByLabel("Down when", { exact: true })).toHaveValue("2");
+    await page
+      .getByRole("group", { name: "Regions" })
+      .getByRole("checkbox", { name: /^eu-west/ })
+      .uncheck();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("At most 1: the monitor has 1 region")).toBeVisible();
+    await page.getByLabel("Down when", { exact: true }).fill("1");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page).toHaveURL(new RegExp(`/monitors/${monitorId}$`));
+    await expect(page.getByText("region local", { exact: true })).toBeVisible();
+    await expect(page.getByRole("table", { name: "State per region" }).locator("tbody tr")).toHaveCount(1);
+  });
+});
+
+test.describe("export and columns", () => {
+  test.use({ allowedConsole: [/status of 404/] });
+  test("CSV export holds every matching row (not just the page), filtered, formula cells neutralised", async ({
+    page,
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    const run = `csv${Date.now().toString(36)}`;
+    await loginAs(page, USERS.engineer);
+    const globex = await tenantId(page, "globex");
+    const created: { id: string }[] = [];
+    for (let i = 0; i < 60; i += 10) {
+      created.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, j) =>
+            trpcMutation<{ id: string }>(page, "monitor.create", {
+              tenantId: globex,
+              name: `${run}-${String(i + j + 1).padStart(3, "0")}`,
+              config: { url: `${DEMO_ESTATE_URL}/healthy?m=${run}${i + j}` },
+              intervalSeconds: 86_400,
+              tags: ["csv"],
+            }),
+          ),
+        )),
+      );
+    }
+    await trpcMutation(page, "monitor.create", {
+      tenantId: globex,
+      name: `=HYPERLINK("http://evil.test","${run}")`,
+      config: { url: `${DEMO_ESTATE_URL}/healthy?m=${run}evil` },
+      intervalSeconds: 86_400,
+    });
+    await trpcMutation(page, "monitor.setPaused", { tenantId: globex, monitorId: created[0]?.id, paused: true });
+
+    await page.goto(`/t/globex/monitors?q=${run}`);
+    await expect(page.getByText("Showing 1–50 of 61")).toBeVisible();
+    const exportLink = page.getByRole("link", { name: /^Export CSV/ });
+    await expect(exportLink).toHaveAccessibleName(/all 61 matching monitors, not just this page/);
+    const [download] = await Promise.all([page.waitForEvent("download"), exportLink.click()]);
+    expect(download.suggestedFilename()).toMatch(/^monitors-globex-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await (await import("node:fs/promises")).readFile((await download.path()) ?? "", "utf8");
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    const rows = parseCsv(text.slice(1));
+    expect(rows[0]?.slice(0, 4)).toEqual(["Name", "Status", "Kind", "Target"]);
+    expect(rows.length).toBe(62);
+    const names = rows.slice(1).map((r) => r[0]);
+    expect(names).toContain(`${run}-060`);
+    expect(names).toContain(`'=HYPERLINK("http://evil.test","${run}")`);
+    expect(text).not.toMatch(/(^|[\r\n,])=HYPERLINK/);
+
+    // The list's filter goes along: paused only → one row.
+    await page.getByRole("button", { name: /^Paused/ }).click();
+    await expect(page).toHaveURL(/status=PAUSED/);
+    const res = await page.request.get(`/t/globex/monitors/export.csv?q=${run}&status=PAUSED`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-type"]).toContain("text/csv");
+    const paused = parseCsv((await res.text()).slice(1));
+    expect(paused.map((r) => r[0])).toEqual(["Name", `${run}-001`]);
+    expect(paused[1]?.[1]).toBe("PAUSED");
+
+    // Tenancy: a client of another tenant gets a 404; no session → the login page, not the data.
+    const ctx = await browser.newContext();
+    const other = await ctx.newPage();
+    await loginAs(other, USERS.acmeViewer);
+    const foreign = await other.request.get(`/t/globex/monitors/export.csv?q=${run}`);
+    expect(foreign.status()).toBe(404);
+    expect(await foreign.text()).not.toContain(run);
+    await ctx.close();
+    const anon = await browser.newContext();
+    const noSession = await anon.request.get(`/t/globex/monitors/export.csv?q=${run}`, { maxRedirects: 0 });
+    expect(noSession.status()).toBe(307);
+    expect(noSession.headers().location).toContain("/login");
+    await anon.close();
+  });
+
+  test("column visibility: toggled from the Columns menu, kept per user across reloads", async ({ page }) => {
+    test.setTimeout(120_000);
+    await loginAs(page, USERS.providerAdmin);
+    await page.goto("/t/initech/monitors");
+    const table = page.getByRole("table", { name: "Monitors" });
+    await expect(table.getByRole("columnheader", { name: "Kind" })).toBeVisible();
+    await expect(table.getByRole("columnheader", { name: "Regions" })).toHaveCount(0);
+
+    await page.getByRole("button", { name: "Columns" }).click();
+    const menu = page.getByRole("menu");
+    await menu.getByRole("menuitemcheckbox", { name: "Kind" }).click();
+    // The menu stays open while toggling.
+    await menu.getByRole("menuitemcheckbox", { name: "Regions" }).click();
+    await expect(menu.getByRole("menuitemcheckbox", { name: "Kind" })).toHaveAttribute("aria-checked", "false");
+    await shoot(page, "monitor-list-columns");
+    await page.keyboard.press("Escape");
+    await expect(table.getByRole("columnheader", { name: "Kind" })).toHaveCount(0);
+    await expect(table.getByRole("columnheader", { name: "Regions" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Columns (changed)" })).toBeVisible();
+
+    await page.reload();
+    await expect(table.getByRole("columnheader", { name: "Regions" })).toBeVisible();
+    await expect(table.getByRole("columnheader", { name: "Kind" })).toHaveCount(0);
+    await expect(table.locator("tbody tr").first()).toContainText("local");
+
+    // Another user in the same browser keeps the defaults.
+    await signOut(page);
+    await loginAs(page, USERS.engineer);
+    await page.goto("/t/acme/monitors");
+    await expect(table.getByRole("columnheader", { name: "Kind" })).toBeVisible();
+    await expect(table.getByRole("columnheader", { name: "Regions" })).toHaveCount(0);
+
+    // Back as the first user: still theirs; "Reset to default" by keyboard.
+    await signOut(page);
+    await loginAs(page, USERS.providerAdmin);
+    await page.goto("/t/initech/monitors");
+    await expect(table.getByRole("columnheader", { name: "Regions" })).toBeVisible();
+    await page.getByRole("button", { name: /^Columns/ }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("menuitem", { name: "Reset to default" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(table.getByRole("columnheader", { name: "Kind" })).toBeVisible();
+    await expect(table.getByRole("columnheader", { name: "Regions" })).toHaveCount(0);
+  });
+});
+
+test.describe("90-day uptime bar", () => {
+  test("a day with an incident lists it; hover, click or Enter opens it", async ({ page }) => {
+    test.setTimeout(180_000);
+    await loginAs(page, USERS.engineer);
+    // "Staging agent" watches the demo estate's /down: the worker opens an incident for it.
+    await page.goto("/t/acme/monitors?q=Staging%20agent");
+    await page.getByRole("link", { name: "Staging agent" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Staging agent" })).toBeVisible();
+    const banner = page.getByRole("link", { name: /^Open incident #\d+/ });
+    await expect(async () => {
+      await page.reload();
+      await expect(banner).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 120_000 });
+    const incidentHref = (await banner.getAttribute("href")) ?? "";
+    const number = (await banner.textContent())?.match(/#(\d+)/)?.[1] ?? "";
+
+    const bar = page.getByRole("list", { name: "Daily uptime, last 90 days" });
+    const today = bar.getByRole("button").last();
+    await expect(today).toHaveAccessibleName(/\d+ incidents?$/);
+
+    // Hover: a card with the day's figures and the incident link.
+    await today.hover();
+    const card = page.getByRole("dialog", { name: /uptime and incidents$/ });
+    await expect(card.getByRole("link", { name: new RegExp(`^#${number} `) })).toHaveAttribute("href", incidentHref);
+    await shoot(page, "monitor-uptime-incidents");
+
+    // Keyboard: focus the day, Enter moves into the card, Enter follows the link.
+    await page.mouse.move(0, 0);
+    await today.focus();
+    await page.keyboard.press("Escape");
+    await today.focus();
+    await page.keyboard.press("Enter");
+    const link = card.getByRole("link", { name: new RegExp(`^#${number} `) });
+    await expect(link).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(today).toBeFocused();
+    await page.keyboard.press("ArrowLeft");
+    await expect(bar.getByRole("button").nth(88)).toBeFocused();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Enter");
+    await expect(link).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`${incidentHref}$`));
   });
 });

@@ -18,9 +18,12 @@ import { CircleCheck, CircleExclamationPoint, CircleQuestionMark, CircleX, Loade
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import { type FieldErrors, type Resolver, useForm } from "react-hook-form";
+import { Controller, type FieldErrors, type Resolver, useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
+import { PushUrlDialog } from "~/components/monitor-push-url.tsx";
+import { MAX_REGIONS, REGION_PATTERN, type RegionChoice, RegionPicker } from "~/components/monitor-region-picker.tsx";
+import { TagsInput } from "~/components/monitor-tags-input.tsx";
 import { useTenant } from "~/components/tenant-context.tsx";
 import {
   type ConfigField,
@@ -36,7 +39,17 @@ export interface KindInfo {
   kind: string;
   configSchema: Record<string, unknown>;
   creatable: boolean;
+  /** Push kinds (HEARTBEAT): no probe, so no timeout, latency threshold or "test now". */
+  push?: boolean;
 }
+
+/** Labels for kinds lib/monitor-form.ts has no hints for (push monitors). */
+const PUSH_HINT = {
+  label: "Heartbeat (push)",
+  description:
+    "Your job calls a secret URL each time it runs (cron, backups, queues). No call within the interval plus the grace period marks the monitor down.",
+};
+const labelOf = (kind: string) => (kind === "HEARTBEAT" ? PUSH_HINT.label : kindLabel(kind));
 
 export interface EditableMonitor {
   id: string;
@@ -50,6 +63,8 @@ export interface EditableMonitor {
   degradedThresholdMs: number | null;
   assetId: string | null;
   tags: string[];
+  regions: string[];
+  regionQuorum: number;
   /** Secret config fields that are set (their values never reach the browser; blank keeps them). */
   secretsSet?: string[];
 }
@@ -73,7 +88,9 @@ type FormValues = {
   recoveryThreshold: string;
   degradedThresholdMs: string;
   assetId: string;
-  tags: string;
+  tags: string[];
+  regions: string[];
+  regionQuorum: string;
   config: Record<string, unknown>;
 };
 
@@ -85,31 +102,36 @@ const int = (min: number, max: number, what: string) =>
     .max(max, `At most ${max}`);
 
 function buildSchema(fields: readonly ConfigField[], configSchema: z.ZodType) {
-  return z.object({
-    kind: z.string(),
-    name: z.string().trim().min(1, "Enter a name").max(120, "At most 120 characters"),
-    intervalSeconds: int(10, 86_400, "an interval"),
-    timeoutMs: int(500, 60_000, "a timeout"),
-    confirmations: int(1, 10, "a number"),
-    recoveryThreshold: int(1, 10, "a number"),
-    degradedThresholdMs: z.preprocess(
-      (v) => (v === "" || v === undefined ? undefined : v),
-      int(1, 60_000, "a threshold").optional(),
-    ),
-    assetId: z.string(),
-    tags: z
-      .string()
-      .transform((s) => [
-        ...new Set(
-          s
-            .split(",")
-            .map((t) => t.trim())
-            .filter(Boolean),
-        ),
-      ])
-      .pipe(z.array(z.string().max(60, "Tags are at most 60 characters")).max(20, "At most 20 tags")),
-    config: z.preprocess((v) => coerceConfig(fields, v), configSchema),
-  });
+  return z
+    .object({
+      kind: z.string(),
+      name: z.string().trim().min(1, "Enter a name").max(120, "At most 120 characters"),
+      intervalSeconds: int(10, 86_400, "an interval"),
+      timeoutMs: int(500, 60_000, "a timeout"),
+      confirmations: int(1, 10, "a number"),
+      recoveryThreshold: int(1, 10, "a number"),
+      degradedThresholdMs: z.preprocess(
+        (v) => (v === "" || v === undefined ? undefined : v),
+        int(1, 60_000, "a threshold").optional(),
+      ),
+      assetId: z.string(),
+      tags: z.array(z.string().max(60, "Tags are at most 60 characters")).max(20, "At most 20 tags"),
+      regions: z
+        .array(z.string().regex(REGION_PATTERN, "Region names are lowercase letters, digits and dashes"))
+        .min(1, "Pick at least one region")
+        .max(MAX_REGIONS, `At most ${MAX_REGIONS} regions`),
+      regionQuorum: int(1, MAX_REGIONS, "a number of regions"),
+      config: z.preprocess((v) => coerceConfig(fields, v), configSchema),
+    })
+    .superRefine((v, ctx) => {
+      if (v.regions.length && v.regionQuorum > v.regions.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["regionQuorum"],
+          message: `At most ${v.regions.length}: the monitor has ${v.regions.length} region${v.regions.length === 1 ? "" : "s"}`,
+        });
+      }
+    });
 }
 type Parsed = z.output<ReturnType<typeof buildSchema>>;
 
@@ -316,10 +338,16 @@ function Field({
 export function MonitorForm({
   kinds,
   assets,
+  regions,
+  tagSuggestions = [],
   monitor,
 }: {
   kinds: KindInfo[];
   assets: { id: string; name: string }[];
+  /** Regions to offer (monitor.regions: the fleet's, the tenant's, "local"). */
+  regions: RegionChoice[];
+  /** The tenant's tags, offered while typing. */
+  tagSuggestions?: string[];
   monitor?: EditableMonitor;
 }) {
   const tenant = useTenant();
@@ -330,7 +358,16 @@ export function MonitorForm({
   const offered = editing ? kinds.filter((k) => k.kind === monitor?.kind) : kinds.filter((k) => k.creatable);
   const [kind, setKind] = useState(monitor?.kind ?? offered[0]?.kind ?? "HTTP");
   const info = kinds.find((k) => k.kind === kind);
-  const fields = useMemo(() => (info ? configFields(kind, info.configSchema) : []), [kind, info]);
+  const push = info?.push ?? kind === "HEARTBEAT";
+  const fields = useMemo(() => {
+    const all = info ? configFields(kind, info.configSchema) : [];
+    // Push monitors: a friendlier label for the grace period than the schema's key.
+    return all.map((f) =>
+      kind === "HEARTBEAT" && f.path === "graceSeconds"
+        ? { ...f, label: "Grace period (seconds)", placeholder: "30% of the interval" }
+        : f,
+    );
+  }, [kind, info]);
   const configSchema = useMemo(
     () => (info ? (z.fromJSONSchema(info.configSchema as never) as z.ZodType) : z.record(z.string(), z.unknown())),
     [info],
@@ -339,10 +376,19 @@ export function MonitorForm({
   const [serverError, setServerError] = useState<string | null>(null);
   const [result, setResult] = useState<TestResult | null>(null);
   const [showMore, setShowMore] = useState(false);
+  /** A new push monitor's token: shown once in a dialog, then forgotten. */
+  const [created, setCreated] = useState<{ id: string; name: string; token: string } | null>(null);
   const intervals =
     monitor && !INTERVALS.includes(monitor.intervalSeconds)
       ? [...INTERVALS, monitor.intervalSeconds].sort((a, b) => a - b)
       : INTERVALS;
+  const regionChoices = useMemo(() => {
+    const known = new Set(regions.map((r) => r.region));
+    return [
+      ...regions,
+      ...(monitor?.regions ?? []).filter((r) => !known.has(r)).map((r) => ({ region: r, live: false, workers: 0 })),
+    ];
+  }, [regions, monitor?.regions]);
 
   const form = useForm<FormValues>({
     resolver: zodResolver(schema) as unknown as Resolver<FormValues>,
@@ -356,12 +402,17 @@ export function MonitorForm({
       recoveryThreshold: String(monitor?.recoveryThreshold ?? 1),
       degradedThresholdMs: monitor?.degradedThresholdMs != null ? String(monitor.degradedThresholdMs) : "",
       assetId: monitor?.assetId ?? "",
-      tags: monitor?.tags.join(", ") ?? "",
+      tags: monitor?.tags ?? [],
+      regions: monitor?.regions ?? [regions.find((r) => r.live)?.region ?? "local"],
+      regionQuorum: String(monitor?.regionQuorum ?? 1),
       config: formValuesOf(fields, monitor?.config),
     },
   });
-  const { register, handleSubmit, formState, setError } = form;
+  const { register, handleSubmit, formState, setError, control } = form;
   const errors = formState.errors;
+  const selectedRegions = form.watch("regions");
+  const intervalNow = Number(form.watch("intervalSeconds")) || 60;
+  const graceNow = form.watch("config.graceSeconds" as "config") as unknown;
 
   const showServerErrors = (e: unknown) => {
     const { fields: byField, message } = serverFieldErrors(e);
@@ -408,14 +459,16 @@ export function MonitorForm({
       timeoutMs: v.timeoutMs,
       confirmations: v.confirmations,
       recoveryThreshold: v.recoveryThreshold,
+      regions: v.regions,
+      regionQuorum: v.regionQuorum,
+      tags: v.tags,
     };
     if (monitor) {
       const m = await update.mutateAsync({
         ...common,
         monitorId: monitor.id,
-        degradedThresholdMs: v.degradedThresholdMs ?? null,
+        degradedThresholdMs: push ? null : (v.degradedThresholdMs ?? null),
         assetId: v.assetId || null,
-        tags: v.tags,
       });
       await done(m.id, "Saved. The change takes effect on the monitor's next check.");
     } else {
@@ -423,10 +476,15 @@ export function MonitorForm({
         ...common,
         kind: kind as "HTTP",
         config: v.config as { url: string },
-        ...(v.degradedThresholdMs ? { degradedThresholdMs: v.degradedThresholdMs } : {}),
+        ...(v.degradedThresholdMs && !push ? { degradedThresholdMs: v.degradedThresholdMs } : {}),
         ...(v.assetId ? { assetId: v.assetId } : {}),
       });
-      if (v.tags.length) await update.mutateAsync({ tenantId: tenant.id, monitorId: m.id, tags: v.tags });
+      if (m.heartbeatToken) {
+        // Shown once; "done" navigates when the dialog is closed.
+        await qc.invalidateQueries({ queryKey: trpc.monitor.pathKey() });
+        setCreated({ id: m.id, name: m.name, token: m.heartbeatToken });
+        return;
+      }
       await done(m.id, `Monitor “${m.name}” created. The first check runs within its interval.`);
     }
   };
@@ -440,215 +498,354 @@ export function MonitorForm({
     test.mutate({ tenantId: tenant.id, kind, config, timeoutMs });
   };
 
-  const hint = KIND_HINTS[kind];
+  const hint = kind === "HEARTBEAT" ? PUSH_HINT : KIND_HINTS[kind];
+  const order = kind === "HEARTBEAT" ? undefined : KIND_HINTS[kind]?.order;
   // Kinds with an `order` hint show those (and required) fields first; the rest fold under "More options".
-  const mainSet = new Set(hint?.order ?? fields.map((f) => f.path));
+  const mainSet = new Set(order ?? fields.map((f) => f.path));
   const mainFields = fields.filter((f) => f.required || mainSet.has(f.path));
   const moreFields = fields.filter((f) => !(f.required || mainSet.has(f.path)));
   const moreHasError = moreFields.some((f) => errorAt(errors, `config.${f.path}`));
   const pending = formState.isSubmitting || create.isPending || update.isPending;
   const base = `/t/${tenant.slug}`;
+  const graceSeconds =
+    typeof graceNow === "string" && graceNow.trim() !== "" && Number.isFinite(Number(graceNow))
+      ? Number(graceNow)
+      : Math.ceil(intervalNow * 0.3);
 
   return (
-    <form onSubmit={handleSubmit(onSubmit)} noValidate className="grid gap-6 lg:grid-cols-[1fr_20rem]">
-      <div className="space-y-6">
-        {serverError ? (
-          <p
-            role="alert"
-            className="flex items-start gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-status-down-foreground"
-          >
-            <CircleExclamationPoint aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
-            {serverError}
-          </p>
-        ) : null}
-        <Card>
-          <CardHeader>
-            <CardTitle>What to check</CardTitle>
-            <CardDescription>{hint?.description ?? `A ${kind} check.`}</CardDescription>
-          </CardHeader>
-          <CardContent className="space-y-4">
-            <Field id="monitor-kind" label="Kind">
-              <select
-                id="monitor-kind"
-                className={selectClass}
-                value={kind}
-                disabled={editing}
-                onChange={(e) => {
-                  const next = e.target.value;
-                  const nextInfo = kinds.find((k) => k.kind === next);
-                  setKind(next);
-                  setResult(null);
-                  form.setValue("kind", next);
-                  form.setValue("config", nextInfo ? formValuesOf(configFields(next, nextInfo.configSchema)) : {});
-                  form.clearErrors("config");
-                }}
-              >
-                {offered.map((k) => (
-                  <option key={k.kind} value={k.kind}>
-                    {kindLabel(k.kind)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id="monitor-name" label="Name" error={errors.name?.message}>
-              <Input
-                id="monitor-name"
-                placeholder="Checkout API"
-                maxLength={120}
-                aria-invalid={errors.name ? true : undefined}
-                aria-describedby={errors.name ? "monitor-name-error" : undefined}
-                {...register("name")}
-              />
-            </Field>
-            <div className="grid gap-4 sm:grid-cols-2" key={kind}>
-              {mainFields.map((f) => (
-                <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
-                  <ConfigInput
-                    field={f}
-                    register={register}
-                    error={errorAt(errors, `config.${f.path}`)}
-                    secrets={monitor?.secretsSet}
-                  />
-                </div>
-              ))}
-            </div>
-            {moreFields.length ? (
-              <details
-                className="group rounded-md border border-border"
-                open={showMore || moreHasError}
-                onToggle={(e) => setShowMore(e.currentTarget.open)}
-              >
-                <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium hover:bg-accent">
-                  More options ({moreFields.length})
-                </summary>
-                <div className="grid gap-4 p-3 sm:grid-cols-2">
-                  {moreFields.map((f) => (
-                    <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
-                      <ConfigInput
-                        field={f}
-                        register={register}
-                        error={errorAt(errors, `config.${f.path}`)}
-                        secrets={monitor?.secretsSet}
-                      />
-                    </div>
-                  ))}
-                </div>
-              </details>
-            ) : null}
-            {typeof errors.config?.message === "string" ? (
-              <p className="text-xs font-medium text-status-down-foreground">{errors.config.message}</p>
-            ) : null}
-          </CardContent>
-        </Card>
-
-        <Card>
-          <CardHeader>
-            <CardTitle>Schedule and thresholds</CardTitle>
-            <CardDescription>A change takes effect on the monitor's next scheduled check.</CardDescription>
-          </CardHeader>
-          <CardContent className="grid gap-4 sm:grid-cols-2">
-            <Field id="monitor-interval" label="Check interval" error={errors.intervalSeconds?.message}>
-              <select id="monitor-interval" className={selectClass} {...register("intervalSeconds")}>
-                {intervals.map((s) => (
-                  <option key={s} value={String(s)}>
-                    {intervalLabel(s)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id="monitor-timeout" label="Timeout (ms)" error={errors.timeoutMs?.message}>
-              <Input
-                id="monitor-timeout"
-                type="number"
-                aria-invalid={errors.timeoutMs ? true : undefined}
-                {...register("timeoutMs")}
-              />
-            </Field>
-            <Field id="monitor-confirmations" label="Failures before down" error={errors.confirmations?.message}>
-              <Input
-                id="monitor-confirmations"
-                type="number"
-                aria-invalid={errors.confirmations ? true : undefined}
-                {...register("confirmations")}
-              />
-            </Field>
-            <Field id="monitor-recovery" label="Successes before up" error={errors.recoveryThreshold?.message}>
-              <Input
-                id="monitor-recovery"
-                type="number"
-                aria-invalid={errors.recoveryThreshold ? true : undefined}
-                {...register("recoveryThreshold")}
-              />
-            </Field>
-            <Field
-              id="monitor-degraded"
-              label="Degraded above (ms, optional)"
-              error={errors.degradedThresholdMs?.message}
+    <>
+      <form onSubmit={handleSubmit(onSubmit)} noValidate className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+        <div className="space-y-6">
+          {serverError ? (
+            <p
+              role="alert"
+              className="flex items-start gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-status-down-foreground"
             >
-              <Input
-                id="monitor-degraded"
-                type="number"
-                placeholder="e.g. 1000"
-                aria-invalid={errors.degradedThresholdMs ? true : undefined}
-                {...register("degradedThresholdMs")}
-              />
-            </Field>
-          </CardContent>
-        </Card>
-
-        <Card>
-          <CardHeader>
-            <CardTitle>Organise</CardTitle>
-          </CardHeader>
-          <CardContent className="grid gap-4 sm:grid-cols-2">
-            <Field id="monitor-asset" label="Asset" error={errors.assetId?.message}>
-              <select id="monitor-asset" className={selectClass} {...register("assetId")}>
-                <option value="">No asset</option>
-                {assets.map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name}
-                  </option>
+              <CircleExclamationPoint aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
+              {serverError}
+            </p>
+          ) : null}
+          <Card>
+            <CardHeader>
+              <CardTitle>What to check</CardTitle>
+              <CardDescription>{hint?.description ?? `A ${kind} check.`}</CardDescription>
+            </CardHeader>
+            <CardContent className="space-y-4">
+              <Field id="monitor-kind" label="Kind">
+                <select
+                  id="monitor-kind"
+                  className={selectClass}
+                  value={kind}
+                  disabled={editing}
+                  onChange={(e) => {
+                    const next = e.target.value;
+                    const nextInfo = kinds.find((k) => k.kind === next);
+                    setKind(next);
+                    setResult(null);
+                    form.setValue("kind", next);
+                    form.setValue("config", nextInfo ? formValuesOf(configFields(next, nextInfo.configSchema)) : {});
+                    form.clearErrors("config");
+                  }}
+                >
+                  {offered.map((k) => (
+                    <option key={k.kind} value={k.kind}>
+                      {labelOf(k.kind)}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id="monitor-name" label="Name" error={errors.name?.message}>
+                <Input
+                  id="monitor-name"
+                  placeholder={push ? "Nightly backup" : "Checkout API"}
+                  maxLength={120}
+                  aria-invalid={errors.name ? true : undefined}
+                  aria-describedby={errors.name ? "monitor-name-error" : undefined}
+                  {...register("name")}
+                />
+              </Field>
+              <div className="grid gap-4 sm:grid-cols-2" key={kind}>
+                {mainFields.map((f) => (
+                  <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
+                    <ConfigInput
+                      field={f}
+                      register={register}
+                      error={errorAt(errors, `config.${f.path}`)}
+                      secrets={monitor?.secretsSet}
+                    />
+                  </div>
                 ))}
-              </select>
-            </Field>
-            <Field id="monitor-tags" label="Tags" help="Comma-separated, e.g. edge, eu" error={errors.tags?.message}>
-              <Input id="monitor-tags" aria-invalid={errors.tags ? true : undefined} {...register("tags")} />
-            </Field>
-          </CardContent>
-        </Card>
+              </div>
+              {moreFields.length ? (
+                <details
+                  className="group rounded-md border border-border"
+                  open={showMore || moreHasError}
+                  onToggle={(e) => setShowMore(e.currentTarget.open)}
+                >
+                  <summary className="cursor-pointer select-none px-3 py-2 text-sm font-medium hover:bg-accent">
+                    More options ({moreFields.length})
+                  </summary>
+                  <div className="grid gap-4 p-3 sm:grid-cols-2">
+                    {moreFields.map((f) => (
+                      <div key={f.path} className={cn(wide(f) && "sm:col-span-2")}>
+                        <ConfigInput
+                          field={f}
+                          register={register}
+                          error={errorAt(errors, `config.${f.path}`)}
+                          secrets={monitor?.secretsSet}
+                        />
+                      </div>
+                    ))}
+                  </div>
+                </details>
+              ) : null}
+              {typeof errors.config?.message === "string" ? (
+                <p className="text-xs font-medium text-status-down-foreground">{errors.config.message}</p>
+              ) : null}
+            </CardContent>
+          </Card>
 
-        <div className="flex flex-wrap gap-2">
-          <Button type="submit" disabled={pending}>
-            {pending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : null}
-            {editing ? "Save changes" : "Create monitor"}
-          </Button>
-          <Button variant="outline" asChild>
-            <Link href={monitor ? `${base}/monitors/${monitor.id}` : `${base}/monitors`}>Cancel</Link>
-          </Button>
-        </div>
-      </div>
-
-      <aside className="space-y-3 lg:sticky lg:top-20 lg:self-start">
-        <Card>
-          <CardHeader>
-            <CardTitle>Test now</CardTitle>
-            <CardDescription>
-              Runs the check once from the server with this configuration. Nothing is saved.
-            </CardDescription>
-          </CardHeader>
-          <CardContent className="space-y-3">
-            <Button type="button" variant="secondary" className="w-full" onClick={runTest} disabled={test.isPending}>
-              {test.isPending ? (
-                <LoaderCircle aria-hidden="true" className="animate-spin" />
-              ) : (
-                <Zap aria-hidden="true" />
+          <Card>
+            <CardHeader>
+              <CardTitle>Schedule and thresholds</CardTitle>
+              <CardDescription>
+                {push
+                  ? "How often the job is expected to call. A change takes effect on the monitor's next check."
+                  : "A change takes effect on the monitor's next scheduled check."}
+              </CardDescription>
+            </CardHeader>
+            <CardContent className="grid gap-4 sm:grid-cols-2">
+              <Field
+                id="monitor-interval"
+                label={push ? "Expected every" : "Check interval"}
+                error={errors.intervalSeconds?.message}
+                help={
+                  push ? `Down after ${intervalNow + graceSeconds} s without a call (interval + grace).` : undefined
+                }
+              >
+                <select id="monitor-interval" className={selectClass} {...register("intervalSeconds")}>
+                  {intervals.map((s) => (
+                    <option key={s} value={String(s)}>
+                      {intervalLabel(s)}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              {push ? null : (
+                <Field id="monitor-timeout" label="Timeout (ms)" error={errors.timeoutMs?.message}>
+                  <Input
+                    id="monitor-timeout"
+                    type="number"
+                    aria-invalid={errors.timeoutMs ? true : undefined}
+                    {...register("timeoutMs")}
+                  />
+                </Field>
               )}
-              Test now
+              <Field id="monitor-confirmations" label="Failures before down" error={errors.confirmations?.message}>
+                <Input
+                  id="monitor-confirmations"
+                  type="number"
+                  aria-invalid={errors.confirmations ? true : undefined}
+                  {...register("confirmations")}
+                />
+              </Field>
+              <Field id="monitor-recovery" label="Successes before up" error={errors.recoveryThreshold?.message}>
+                <Input
+                  id="monitor-recovery"
+                  type="number"
+                  aria-invalid={errors.recoveryThreshold ? true : undefined}
+                  {...register("recoveryThreshold")}
+                />
+              </Field>
+              {push ? null : (
+                <Field
+                  id="monitor-degraded"
+                  label="Degraded above (ms, optional)"
+                  error={errors.degradedThresholdMs?.message}
+                >
+                  <Input
+                    id="monitor-degraded"
+                    type="number"
+                    placeholder="e.g. 1000"
+                    aria-invalid={errors.degradedThresholdMs ? true : undefined}
+                    {...register("degradedThresholdMs")}
+                  />
+                </Field>
+              )}
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>Where to check from</CardTitle>
+              <CardDescription>
+                {push
+                  ? "Where the silence is evaluated; a push monitor needs one region with a live worker."
+                  : "Check from several regions so one network's trouble does not page you."}
+              </CardDescription>
+            </CardHeader>
+            <CardContent className="space-y-4">
+              <Controller
+                control={control}
+                name="regions"
+                render={({ field }) => (
+                  <RegionPicker
+                    value={field.value}
+                    onChange={(next) => {
+                      field.onChange(next);
+                      if (formState.errors.regionQuorum) void form.trigger("regionQuorum");
+                    }}
+                    onBlur={field.onBlur}
+                    choices={regionChoices}
+                    error={errors.regions?.message ?? errors.regions?.root?.message}
+                  />
+                )}
+              />
+              <div className="space-y-1.5">
+                <Label htmlFor="monitor-quorum">Down when</Label>
+                <div className="flex items-center gap-2 text-sm">
+                  <Input
+                    id="monitor-quorum"
+                    type="number"
+                    min={1}
+                    max={Math.max(1, selectedRegions.length)}
+                    className="w-20"
+                    aria-invalid={errors.regionQuorum ? true : undefined}
+                    aria-describedby={`monitor-quorum-help${errors.regionQuorum ? " monitor-quorum-error" : ""}`}
+                    {...register("regionQuorum")}
+                  />
+                  <span>
+                    of {selectedRegions.length} region{selectedRegions.length === 1 ? "" : "s"} agree
+                  </span>
+                </div>
+                <p id="monitor-quorum-help" className="text-xs text-muted-foreground">
+                  {selectedRegions.length > 1
+                    ? `1: any region failing marks the monitor down; ${selectedRegions.length}: all must fail.`
+                    : "With one region, the monitor is down when that region's check fails."}
+                </p>
+                {errors.regionQuorum?.message ? (
+                  <p id="monitor-quorum-error" className="text-xs font-medium text-status-down-foreground">
+                    {errors.regionQuorum.message}
+                  </p>
+                ) : null}
+              </div>
+            </CardContent>
+          </Card>
+
+          <Card>
+            <CardHeader>
+              <CardTitle>Organise</CardTitle>
+            </CardHeader>
+            <CardContent className="grid gap-4 sm:grid-cols-2">
+              <Field id="monitor-asset" label="Asset" error={errors.assetId?.message}>
+                <select id="monitor-asset" className={selectClass} {...register("assetId")}>
+                  <option value="">No asset</option>
+                  {assets.map((a) => (
+                    <option key={a.id} value={a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <div className="space-y-1.5">
+                <Label htmlFor="monitor-tags">Tags</Label>
+                <Controller
+                  control={control}
+                  name="tags"
+                  render={({ field }) => (
+                    <TagsInput
+                      id="monitor-tags"
+                      value={field.value}
+                      onChange={field.onChange}
+                      onBlur={field.onBlur}
+                      suggestions={tagSuggestions}
+                      error={
+                        errors.tags?.message ??
+                        (Array.isArray(errors.tags) ? errors.tags.find((t) => t?.message)?.message : undefined)
+                      }
+                    />
+                  )}
+                />
+              </div>
+            </CardContent>
+          </Card>
+
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" disabled={pending}>
+              {pending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : null}
+              {editing ? "Save changes" : "Create monitor"}
             </Button>
-            {result ? <TestResultPanel result={result} /> : null}
-          </CardContent>
-        </Card>
-      </aside>
-    </form>
+            <Button variant="outline" asChild>
+              <Link href={monitor ? `${base}/monitors/${monitor.id}` : `${base}/monitors`}>Cancel</Link>
+            </Button>
+          </div>
+        </div>
+
+        <aside className="space-y-3 lg:sticky lg:top-20 lg:self-start">
+          {push ? (
+            <Card>
+              <CardHeader>
+                <CardTitle>How push monitoring works</CardTitle>
+                <CardDescription>Nothing is probed: your job reports in.</CardDescription>
+              </CardHeader>
+              <CardContent>
+                <ol className="list-decimal space-y-2 pl-5 text-sm">
+                  <li>
+                    {editing
+                      ? "The monitor keeps its secret push URL (rotate it on the monitor’s page)."
+                      : "Create the monitor: its secret push URL is shown once."}
+                  </li>
+                  <li>
+                    Call it when the job succeeds, e.g.{" "}
+                    <code className="break-all rounded bg-muted px-1 py-0.5 font-mono text-xs">
+                      curl -fsS --retry 3 &lt;push URL&gt;
+                    </code>
+                  </li>
+                  <li>
+                    No call for <span className="font-medium tabular-nums">{intervalNow + graceSeconds} s</span>{" "}
+                    (interval {intervalNow} s + grace {graceSeconds} s) counts as a failure.
+                  </li>
+                </ol>
+              </CardContent>
+            </Card>
+          ) : (
+            <Card>
+              <CardHeader>
+                <CardTitle>Test now</CardTitle>
+                <CardDescription>
+                  Runs the check once from the server with this configuration. Nothing is saved.
+                </CardDescription>
+              </CardHeader>
+              <CardContent className="space-y-3">
+                <Button
+                  type="button"
+                  variant="secondary"
+                  className="w-full"
+                  onClick={runTest}
+                  disabled={test.isPending}
+                >
+                  {test.isPending ? (
+                    <LoaderCircle aria-hidden="true" className="animate-spin" />
+                  ) : (
+                    <Zap aria-hidden="true" />
+                  )}
+                  Test now
+                </Button>
+                {result ? <TestResultPanel result={result} /> : null}
+              </CardContent>
+            </Card>
+          )}
+        </aside>
+      </form>
+      <PushUrlDialog
+        token={created?.token ?? null}
+        monitorName={created?.name ?? ""}
+        onDone={() => {
+          const c = created;
+          setCreated(null);
+          if (c) void done(c.id, `Monitor “${c.name}” created. It is down if no call arrives in time.`);
+        }}
+      />
+    </>
   );
 }

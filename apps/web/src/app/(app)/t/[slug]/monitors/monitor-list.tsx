@@ -30,6 +30,7 @@ import {
   ChevronLeft,
   ChevronRight,
   CirclePause,
+  Download,
   LoaderCircle,
   Pause,
   Play,
@@ -42,6 +43,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { useMonitorLive } from "~/components/live.tsx";
+import { MonitorColumnsMenu, useMonitorColumns } from "~/components/monitor-columns.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { RelativeTime } from "~/components/time.tsx";
@@ -143,6 +145,9 @@ export function MonitorList() {
     refetchInterval: live.refetchInterval,
   });
   const { data: assets } = useSuspenseQuery(trpc.asset.list.queryOptions({ tenantId: tenant.id }));
+  const { data: me } = useSuspenseQuery(trpc.me.get.queryOptions());
+  const columns = useMonitorColumns(me.user.id);
+  const col = columns.visible;
 
   // Search box: local text, pushed to the URL 250 ms after typing stops.
   const [text, setText] = useState(query.q ?? "");
@@ -217,6 +222,8 @@ export function MonitorList() {
   const first = data?.total ? (data.page - 1) * data.pageSize + 1 : 0;
   const last = data ? Math.min(data.total, data.page * data.pageSize) : 0;
   const busy = navigating || (isFetching && !data);
+  const { page: _page, ...exportQuery } = query;
+  const exportHref = `${base}/monitors/export.csv${monitorQueryString({ ...exportQuery, page: 1 })}`;
 
   return (
     <>
@@ -326,6 +333,17 @@ export function MonitorList() {
             </SelectContent>
           </Select>
         </div>
+        <div className="flex gap-2 lg:ml-auto">
+          <MonitorColumnsMenu {...columns} />
+          <Button variant="outline" size="sm" asChild>
+            <a href={exportHref} download>
+              <Download aria-hidden="true" /> Export CSV
+              <span className="sr-only">
+                (all {data ? data.total.toLocaleString("en") : ""} matching monitors, not just this page)
+              </span>
+            </a>
+          </Button>
+        </div>
         {filtered ? (
           <Button
             variant="ghost"
@@ -425,17 +443,27 @@ export function MonitorList() {
                     className={canWrite ? undefined : "pl-5"}
                   />
                   <SortHeader column="state" label="Status" query={query} onSort={setQuery} />
-                  <TableHead className="hidden md:table-cell">Kind</TableHead>
-                  <TableHead className="hidden xl:table-cell">Asset</TableHead>
-                  <TableHead className="hidden xl:table-cell">Tags</TableHead>
-                  <SortHeader
-                    column="lastChecked"
-                    label="Last checked"
-                    query={query}
-                    onSort={setQuery}
-                    className="hidden sm:table-cell"
-                  />
-                  <SortHeader column="latency" label="Latency" query={query} onSort={setQuery} className="pr-5" />
+                  {col.kind ? <TableHead className="hidden md:table-cell">Kind</TableHead> : null}
+                  {col.asset ? <TableHead className="hidden xl:table-cell">Asset</TableHead> : null}
+                  {col.tags ? <TableHead className="hidden xl:table-cell">Tags</TableHead> : null}
+                  {col.regions ? <TableHead className="hidden lg:table-cell">Regions</TableHead> : null}
+                  {col.interval ? <TableHead className="hidden lg:table-cell">Interval</TableHead> : null}
+                  {col.lastChecked ? (
+                    <SortHeader
+                      column="lastChecked"
+                      label="Last checked"
+                      query={query}
+                      onSort={setQuery}
+                      className="hidden sm:table-cell"
+                    />
+                  ) : null}
+                  {col.latency ? (
+                    <SortHeader column="latency" label="Latency" query={query} onSort={setQuery} className="pr-5" />
+                  ) : (
+                    <TableHead className="w-0 pr-5">
+                      <span className="sr-only">End</span>
+                    </TableHead>
+                  )}
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -472,24 +500,51 @@ export function MonitorList() {
                     <TableCell>
                       <StatusCell state={m.state} paused={m.paused} />
                     </TableCell>
-                    <TableCell className="hidden text-muted-foreground md:table-cell">{m.kind}</TableCell>
-                    <TableCell className="hidden text-muted-foreground xl:table-cell">
-                      {m.asset ? m.asset.name : "—"}
-                    </TableCell>
-                    <TableCell className="hidden xl:table-cell">
-                      <div className="flex flex-wrap gap-1">
-                        {m.tags.map((t) => (
-                          <Badge key={t} variant="secondary">
-                            {t}
-                          </Badge>
-                        ))}
-                      </div>
-                    </TableCell>
-                    <TableCell className="hidden text-muted-foreground sm:table-cell">
-                      {m.lastCheckedAt ? <RelativeTime value={m.lastCheckedAt} timeZone={zone} /> : "never"}
-                    </TableCell>
+                    {col.kind ? (
+                      <TableCell className="hidden text-muted-foreground md:table-cell">{m.kind}</TableCell>
+                    ) : null}
+                    {col.asset ? (
+                      <TableCell className="hidden text-muted-foreground xl:table-cell">
+                        {m.asset ? m.asset.name : "—"}
+                      </TableCell>
+                    ) : null}
+                    {col.tags ? (
+                      <TableCell className="hidden xl:table-cell">
+                        <div className="flex flex-wrap gap-1">
+                          {m.tags.map((t) => (
+                            <Badge key={t} variant="secondary">
+                              {t}
+                            </Badge>
+                          ))}
+                        </div>
+                      </TableCell>
+                    ) : null}
+                    {col.regions ? (
+                      <TableCell className="hidden text-muted-foreground lg:table-cell">
+                        <span className="font-mono text-xs">{m.regions.join(", ")}</span>
+                        {m.regions.length > 1 ? (
+                          <span className="block text-xs">
+                            down at {m.regionQuorum} of {m.regions.length}
+                          </span>
+                        ) : null}
+                      </TableCell>
+                    ) : null}
+                    {col.interval ? (
+                      <TableCell className="hidden tabular-nums text-muted-foreground lg:table-cell">
+                        {m.intervalSeconds < 60
+                          ? `${m.intervalSeconds} s`
+                          : m.intervalSeconds < 3600
+                            ? `${Math.round(m.intervalSeconds / 60)} min`
+                            : `${Math.round(m.intervalSeconds / 3600)} h`}
+                      </TableCell>
+                    ) : null}
+                    {col.lastChecked ? (
+                      <TableCell className="hidden text-muted-foreground sm:table-cell">
+                        {m.lastCheckedAt ? <RelativeTime value={m.lastCheckedAt} timeZone={zone} /> : "never"}
+                      </TableCell>
+                    ) : null}
                     <TableCell className="pr-5 tabular-nums">
-                      {m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—"}
+                      {col.latency ? (m.lastLatencyMs != null ? `${m.lastLatencyMs} ms` : "—") : null}
                     </TableCell>
                   </TableRow>
                 ))}

@@ -15,6 +15,8 @@ export default async function MonitorsPage({ params, searchParams }: PageProps<"
   await Promise.all([
     qc.fetchQuery(trpc.monitor.search.queryOptions({ tenantId: tenant.id, ...searchInput(query) })),
     qc.fetchQuery(trpc.asset.list.queryOptions({ tenantId: tenant.id })),
+    // The user id keys the column choices kept in localStorage.
+    qc.fetchQuery(trpc.me.get.queryOptions()),
   ]).catch((e: unknown) => handleServerError(e, `/t/${slug}/monitors`));
   return (
     <HydrationBoundary state={dehydrate(qc)}>

@@ -1,5 +1,6 @@
 "use client";
 import {
+  Badge,
   Button,
   Card,
   CardContent,
@@ -16,18 +17,21 @@ import {
   TableHead,
   TableHeader,
   TableRow,
-  UptimeBar,
 } from "@steward/ui";
-import { useSuspenseQuery } from "@tanstack/react-query";
+import { useQuery, useSuspenseQuery } from "@tanstack/react-query";
 import { ArrowLeft, ChartLine, Pencil, Siren } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { useMonitorLive } from "~/components/live.tsx";
+import { HeartbeatCard } from "~/components/monitor-heartbeat-card.tsx";
+import { RegionStatesCard } from "~/components/monitor-region-states.tsx";
+import { MonitorUptimeBar } from "~/components/monitor-uptime-bar.tsx";
 import { PageHeader } from "~/components/page-header.tsx";
 import { useCan, useTenant } from "~/components/tenant-context.tsx";
 import { ExactTime, RelativeTime } from "~/components/time.tsx";
 import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { type Interval, zoneDaysToUptimeDays } from "~/lib/intervals.ts";
+import { kindLabel } from "~/lib/monitor-form.ts";
 import { formatDuration, zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
@@ -84,6 +88,12 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
     refetchInterval: Math.min(10_000, live.refetchInterval),
   });
   const [asTable, setAsTable] = useState(false);
+  // Which regions have a live worker (flags a region that will stay UNKNOWN); not needed for the first paint.
+  const { data: fleetRegions } = useQuery({
+    ...trpc.monitor.regions.queryOptions({ tenantId: tenant.id }),
+    staleTime: 30_000,
+  });
+  const liveRegions = fleetRegions ? new Set(fleetRegions.filter((r) => r.live).map((r) => r.region)) : undefined;
   const m = data.monitor;
   // "now" as of the server's answer: the same in the server render and the browser (no hydration drift).
   const now = new Date(data.window.now).getTime();
@@ -91,7 +101,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
   const intervals = [...data.intervals7d].sort(
     (a, b) => new Date(a.startedAt).getTime() - new Date(b.startedAt).getTime(),
   );
-  const days90 = zoneDaysToUptimeDays(data.days90);
+  const days90 = zoneDaysToUptimeDays(data.days90).map((d, i) => ({ ...d, date: data.days90[i]?.date ?? d.label }));
   const tz = `${zone} (${zoneAbbr(new Date(now), zone)})`;
 
   return (
@@ -106,10 +116,25 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
         title={m.name}
         description={
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span>{m.kind}</span>
+            <span>{m.kind === "HEARTBEAT" ? "Heartbeat (push)" : kindLabel(m.kind)}</span>
             {m.asset ? <span>Asset: {m.asset.name}</span> : null}
             <span>every {m.intervalSeconds}s</span>
+            <span>
+              {m.regions.length === 1
+                ? `region ${m.regions[0]}`
+                : `${m.regions.length} regions, down when ${m.regionQuorum} agree`}
+            </span>
             {m.paused ? <span className="font-medium">Paused</span> : null}
+            {m.tags.length ? (
+              <span className="flex flex-wrap gap-1">
+                <span className="sr-only">Tags:</span>
+                {m.tags.map((t) => (
+                  <Badge key={t} variant="secondary">
+                    {t}
+                  </Badge>
+                ))}
+              </span>
+            ) : null}
           </span>
         }
         actions={
@@ -122,7 +147,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
               </Button>
             ) : null}
             <div className="flex flex-col items-end gap-1">
-              <StatusBadge status={m.state} className="px-3 py-1 text-sm" />
+              <StatusBadge status={m.state} className="px-3 py-1 text-sm" data-testid="monitor-state" />
               <span className="text-xs text-muted-foreground">
                 since <RelativeTime value={m.stateSince} timeZone={zone} />
               </span>
@@ -161,76 +186,99 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
             </span>
           </Link>
         ) : null}
-        <Card>
-          <CardHeader className="flex-row items-start justify-between gap-3">
-            <div>
-              <CardTitle>Latency, last 24 hours</CardTitle>
-              <CardDescription>Times in {tz}</CardDescription>
-            </div>
-            <button
-              type="button"
-              onClick={() => setAsTable((v) => !v)}
-              aria-pressed={asTable}
-              className="inline-flex items-center gap-1.5 rounded-md border border-border px-2.5 py-1 text-xs font-medium hover:bg-accent"
-            >
-              <ChartLine aria-hidden="true" className="size-3.5" />
-              {asTable ? "Show chart" : "Show table"}
-            </button>
-          </CardHeader>
-          <CardContent>
-            {data.latency24h.length === 0 ? (
-              <EmptyState title="No latency data yet" description="Results appear here after the first checks run." />
-            ) : asTable ? (
-              <div className="max-h-80 overflow-auto">
-                <Table>
-                  <TableHeader>
-                    <TableRow>
-                      <TableHead>Time</TableHead>
-                      <TableHead className="text-right">p50</TableHead>
-                      <TableHead className="text-right">Max</TableHead>
-                      <TableHead className="text-right">Average</TableHead>
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {data.latency24h.map((p) => (
-                      <TableRow key={String(p.t)}>
-                        <TableCell>
-                          <ExactTime value={p.t} timeZone={zone} />
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">
-                          {p.p50 != null ? `${Math.round(p.p50)} ms` : "—"}
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">
-                          {p.max != null ? `${Math.round(p.max)} ms` : "—"}
-                        </TableCell>
-                        <TableCell className="text-right tabular-nums">
-                          {p.avg != null ? `${Math.round(p.avg)} ms` : "—"}
-                        </TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
+        {data.heartbeat ? (
+          <HeartbeatCard
+            tenantId={tenant.id}
+            monitorId={m.id}
+            monitorName={m.name}
+            heartbeat={data.heartbeat}
+            now={now}
+            timeZone={zone}
+            canWrite={canWrite}
+          />
+        ) : null}
+        <RegionStatesCard rows={data.regionStates} quorum={m.regionQuorum} liveRegions={liveRegions} timeZone={zone} />
+        {m.kind === "HEARTBEAT" ? null : (
+          <Card>
+            <CardHeader className="flex-row items-start justify-between gap-3">
+              <div>
+                <CardTitle>Latency, last 24 hours</CardTitle>
+                <CardDescription>Times in {tz}</CardDescription>
               </div>
-            ) : (
-              <LatencyChart data={data.latency24h} timeZone={zone} label={`${m.name} latency over the last 24 hours`} />
-            )}
-          </CardContent>
-        </Card>
+              <button
+                type="button"
+                onClick={() => setAsTable((v) => !v)}
+                aria-pressed={asTable}
+                className="inline-flex items-center gap-1.5 rounded-md border border-border px-2.5 py-1 text-xs font-medium hover:bg-accent"
+              >
+                <ChartLine aria-hidden="true" className="size-3.5" />
+                {asTable ? "Show chart" : "Show table"}
+              </button>
+            </CardHeader>
+            <CardContent>
+              {data.latency24h.length === 0 ? (
+                <EmptyState title="No latency data yet" description="Results appear here after the first checks run." />
+              ) : asTable ? (
+                <div className="max-h-80 overflow-auto">
+                  <Table>
+                    <TableHeader>
+                      <TableRow>
+                        <TableHead>Time</TableHead>
+                        <TableHead className="text-right">p50</TableHead>
+                        <TableHead className="text-right">Max</TableHead>
+                        <TableHead className="text-right">Average</TableHead>
+                      </TableRow>
+                    </TableHeader>
+                    <TableBody>
+                      {data.latency24h.map((p) => (
+                        <TableRow key={String(p.t)}>
+                          <TableCell>
+                            <ExactTime value={p.t} timeZone={zone} />
+                          </TableCell>
+                          <TableCell className="text-right tabular-nums">
+                            {p.p50 != null ? `${Math.round(p.p50)} ms` : "—"}
+                          </TableCell>
+                          <TableCell className="text-right tabular-nums">
+                            {p.max != null ? `${Math.round(p.max)} ms` : "—"}
+                          </TableCell>
+                          <TableCell className="text-right tabular-nums">
+                            {p.avg != null ? `${Math.round(p.avg)} ms` : "—"}
+                          </TableCell>
+                        </TableRow>
+                      ))}
+                    </TableBody>
+                  </Table>
+                </div>
+              ) : (
+                <LatencyChart
+                  data={data.latency24h}
+                  timeZone={zone}
+                  label={`${m.name} latency over the last 24 hours`}
+                />
+              )}
+            </CardContent>
+          </Card>
+        )}
 
         <Card>
           <CardHeader>
             <CardTitle>Uptime, last 90 days</CardTitle>
             <CardDescription>
               Each day in {tenant.timezone}: green ≥ 99.9 %, amber ≥ 99 %, red below, blue mostly maintenance, grey no
-              data. Maintenance and unknown time are excluded.
+              data. Maintenance and unknown time are excluded. A dot marks a day with incidents: hover, or press Enter
+              on a day, to list and open them.
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <UptimeBar
+            <MonitorUptimeBar
               days={days90}
+              incidentsByDay={data.incidentsByDay}
+              incidents={data.incidents90d}
+              incidentHref={(id) => `/t/${tenant.slug}/incidents/${id}`}
               overall={data.uptime.d90.uptimePercent === null ? null : data.uptime.d90.uptimePercent / 100}
               overallLabel="uptime over 90 days"
               caption="Daily uptime, last 90 days"
+              timeZone={zone}
             />
           </CardContent>
         </Card>

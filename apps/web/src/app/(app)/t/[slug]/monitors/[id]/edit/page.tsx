@@ -13,11 +13,12 @@ export default async function EditMonitorPage({ params }: PageProps<"/t/[slug]/m
   if (!tenantPermissions(me, tenant.id).includes("monitor:write")) notFound();
   const caller = await getCaller();
   const from = `/t/${slug}/monitors/${id}/edit`;
-  const [detail, row, kinds, assets] = await Promise.all([
+  const [detail, tags, kinds, assets, regions] = await Promise.all([
     caller.monitor.get({ tenantId: tenant.id, monitorId: id }),
-    caller.monitor.search({ tenantId: tenant.id, ids: [id], pageSize: 1 }),
+    caller.monitor.search({ tenantId: tenant.id, pageSize: 1 }).then((r) => r.tags.map((t) => t.tag)),
     caller.monitor.kinds({ tenantId: tenant.id }),
     caller.asset.list({ tenantId: tenant.id }),
+    caller.monitor.regions({ tenantId: tenant.id }),
   ]).catch((e: unknown) => handleServerError(e, from));
   const m = detail.monitor;
   return (
@@ -26,6 +27,8 @@ export default async function EditMonitorPage({ params }: PageProps<"/t/[slug]/m
       <MonitorForm
         kinds={kinds}
         assets={assets.map((a) => ({ id: a.id, name: a.name }))}
+        regions={regions}
+        tagSuggestions={tags}
         monitor={{
           id: m.id,
           name: m.name,
@@ -37,7 +40,9 @@ export default async function EditMonitorPage({ params }: PageProps<"/t/[slug]/m
           recoveryThreshold: m.recoveryThreshold,
           degradedThresholdMs: m.degradedThresholdMs,
           assetId: m.asset?.id ?? null,
-          tags: row.rows[0]?.tags ?? [],
+          tags: m.tags,
+          regions: m.regions,
+          regionQuorum: m.regionQuorum,
           secretsSet: m.secretsSet,
         }}
       />
