@@ -17,7 +17,8 @@ import {
   SelectValue,
 } from "@steward/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { CircleExclamationPoint, LoaderCircle, Plus } from "lucide-react";
+import { ArrowRight, CircleExclamationPoint, LoaderCircle, Plus } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { useTenant } from "~/components/tenant-context.tsx";
@@ -112,7 +113,14 @@ export function AddMonitorDialog() {
               </SelectContent>
             </Select>
           </div>
-          <DialogFooter>
+          <DialogFooter className="sm:items-center">
+            <Link
+              href={`/t/${tenant.slug}/monitors/new`}
+              className="mr-auto inline-flex items-center gap-1 rounded-sm text-sm text-muted-foreground underline-offset-4 hover:text-foreground hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            >
+              Other kinds (heartbeat, TCP, DNS…), regions and options{" "}
+              <ArrowRight aria-hidden="true" className="size-3.5" />
+            </Link>
             <Button type="button" variant="outline" onClick={() => setOpen(false)}>
               Cancel
             </Button>
