@@ -150,5 +150,14 @@ test.describe("heartbeat monitor in the dashboard", () => {
     await expect(rotated).toHaveCount(0);
     expect(await page.content()).not.toContain(fresh.split("/").at(-1) ?? "");
     await expect(card).toBeVisible();
+
+    // Edit the cadence: the push form again (prefilled), saved; the URL is unchanged.
+    await page.getByRole("link", { name: "Edit" }).click();
+    await expect(page.getByLabel("Kind", { exact: true })).toHaveValue("HEARTBEAT");
+    await expect(grace).toHaveValue("20");
+    await grace.fill("5");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await expect(page.getByText("every 10 s + 5 s grace")).toBeVisible();
+    expect(await beat(page, fresh)).toBe(202);
   });
 });
