@@ -141,6 +141,31 @@ describe("guardedRequest", () => {
     ]);
   });
 
+  it("the certificate must name the URL's host: another name or the bare IP is refused", async () => {
+    for (const host of ["other.test", "127.0.0.1"]) {
+      const err = await guardedRequest({
+        ...base,
+        url: `https://${host}:${securePort}/`,
+        signal: new AbortController().signal,
+        tls: { ca: pki.ca.cert },
+      }).catch((e: unknown) => e);
+      expect(err, host).toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
+    }
+    // and a CA that did not sign it is refused before any name is looked at
+    const untrusted = createTestPki();
+    try {
+      const err = await guardedRequest({
+        ...base,
+        url: `https://secure.test:${securePort}/`,
+        signal: new AbortController().signal,
+        tls: { ca: untrusted.ca.cert },
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE" });
+    } finally {
+      untrusted.dispose();
+    }
+  });
+
   it("every HTTPS request is a full handshake (contexts are shared, TLS sessions never are)", async () => {
     const reused: boolean[] = [];
     const onSecure = (socket: TLSSocket) => reused.push(socket.isSessionReused());

@@ -3,6 +3,7 @@ import tls from "node:tls";
 import { z } from "zod";
 import { checkLiteralHost, runProbe } from "../common/probe-run.ts";
 import { HostSchema, PortSchema } from "../common/schema.ts";
+import { leafOnlyPeerCertificate, secureContextFor } from "../common/tls-context.ts";
 import type { Probe } from "../probe.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -75,8 +76,11 @@ export const tlsProbe: Probe<"TLS", typeof TlsProbeConfig> = {
           ...(servername ? { servername } : {}),
           lookup: ctx.ssrf.lookup,
           rejectUnauthorized: false,
-          ...(config.ca ? { ca: [...tls.rootCertificates, config.ca] } : {}),
+          // Shared contexts (system roots, plus the private CA when set): building one per probe costs more
+          // than the handshake. TLS sessions are never reused: every probe is a full handshake.
+          secureContext: secureContextFor(config.ca),
         });
+        leafOnlyPeerCertificate(s);
         run.defer(() => s.destroy());
         s.once("secureConnect", () => resolve(s));
         s.on("error", reject);
