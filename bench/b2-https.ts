@@ -20,7 +20,8 @@ if (!process.env.BENCH_B2_DIR) {
   const dir = mkdtempSync(path.join(tmpdir(), "steward-b2-"));
   const f = (n: string) => path.join(dir, n);
   try {
-    // CA (RSA 2048) and a server certificate for 127.0.0.1 signed by it (RSA 2048, like most sites).
+    // CA (RSA 2048) and a server certificate for 127.0.0.1 signed by it (RSA 2048, like most sites), valid
+    // for 90 days: the probe fails a certificate with fewer than 14 days left (certExpiryWarningDays).
     await run(openssl, [
       "req",
       "-x509",
@@ -28,7 +29,7 @@ if (!process.env.BENCH_B2_DIR) {
       "rsa:2048",
       "-nodes",
       "-days",
-      "2",
+      "90",
       "-subj",
       "/CN=Steward Bench CA",
       "-keyout",
@@ -60,7 +61,7 @@ if (!process.env.BENCH_B2_DIR) {
       f("ca.key"),
       "-CAcreateserial",
       "-days",
-      "2",
+      "90",
       "-extfile",
       f("ext.cnf"),
       "-out",
