@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseUrls } from "./env.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { closeSystemPool } from "./pool.ts";
+import { closeTenantReadPool } from "./with-tenant-read.ts";
 
 export type DbClient = PrismaClient;
 
@@ -63,5 +64,5 @@ export async function disconnectAll(): Promise<void> {
   const clients = [appDb, systemDb];
   appDb = undefined;
   systemDb = undefined;
-  await Promise.all([...clients.map((c) => c?.$disconnect()), closeSystemPool()]);
+  await Promise.all([...clients.map((c) => c?.$disconnect()), closeSystemPool(), closeTenantReadPool()]);
 }

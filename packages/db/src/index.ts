@@ -20,3 +20,11 @@ export {
   withSystem,
   withTenant,
 } from "./tenant.ts";
+export {
+  closeTenantReadPool,
+  inlineSql,
+  sqlLiteral,
+  type TenantReadOptions,
+  withTenantRead,
+  withTenantReadAll,
+} from "./with-tenant-read.ts";

@@ -1,4 +1,4 @@
-import type { Tx } from "@steward/db";
+import { Prisma, type Tx, withTenantRead } from "@steward/db";
 import {
   emptySeconds,
   type SecondsByState,
@@ -73,25 +73,35 @@ export async function latencySeries(
   return out;
 }
 
+export interface StateSecondsQuery {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  /** Omitted: every monitor of the tenant. */
+  monitorIds?: readonly string[];
+}
+
 /**
- * Exact seconds per state per monitor in [from, to) from state_intervals (open intervals end at `to`),
- * summed in SQL: O(state changes), exact to the millisecond. Feed to domain/uptime for the percentage.
+ * The SQL of stateSecondsByMonitor: per monitor and state, the sum of the intervals clipped to [from, to)
+ * (open intervals end at `to`) as an exact interval sum (integer microseconds), converted to seconds once
+ * per group. Given monitors read only the covering index state_intervals_monitor_id_started_at_idx
+ * (index-only scan, migration 20261125010100); the whole tenant is read by tenant_id.
  */
-export async function stateSecondsByMonitor(
-  tx: Tx,
-  opts: { tenantId: string; from: Date; to: Date; monitorIds?: readonly string[] },
-): Promise<Map<string, SecondsByState>> {
+export function stateSecondsSql(opts: StateSecondsQuery): Prisma.Sql {
   const ids = opts.monitorIds ? [...opts.monitorIds] : null;
-  const rows = await tx.$queryRaw<{ monitor_id: string; state: UptimeState; seconds: number }[]>`
+  return Prisma.sql`
     select monitor_id::text as monitor_id, state::text as state,
-           sum(extract(epoch from (least(coalesce(ended_at, ${opts.to}::timestamptz), ${opts.to}::timestamptz)
-                                   - greatest(started_at, ${opts.from}::timestamptz))))::float8 as seconds
+           extract(epoch from sum(least(coalesce(ended_at, ${opts.to}::timestamptz), ${opts.to}::timestamptz)
+                                  - greatest(started_at, ${opts.from}::timestamptz)))::float8 as seconds
       from state_intervals
      where tenant_id = ${opts.tenantId}::uuid
+       ${ids ? Prisma.sql`and monitor_id = any(${ids}::uuid[])` : Prisma.empty}
        and started_at < ${opts.to}::timestamptz
        and (ended_at is null or ended_at > ${opts.from}::timestamptz)
-       and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
-     group by 1, 2`;
+     group by monitor_id, state`;
+}
+
+function secondsByMonitor(rows: readonly { monitor_id: string; state: UptimeState; seconds: number }[]) {
   const out = new Map<string, SecondsByState>();
   for (const r of rows) {
     const s = out.get(r.monitor_id) ?? emptySeconds();
@@ -99,6 +109,29 @@ export async function stateSecondsByMonitor(
     out.set(r.monitor_id, s);
   }
   return out;
+}
+
+/**
+ * Exact seconds per state per monitor in [from, to) from state_intervals (open intervals end at `to`),
+ * summed in SQL: O(state changes), exact to the millisecond. Feed to domain/uptime for the percentage.
+ */
+export async function stateSecondsByMonitor(tx: Tx, opts: StateSecondsQuery): Promise<Map<string, SecondsByState>> {
+  return secondsByMonitor(
+    await tx.$queryRaw<{ monitor_id: string; state: UptimeState; seconds: number }[]>(stateSecondsSql(opts)),
+  );
+}
+
+/**
+ * stateSecondsByMonitor on the lean read path (@steward/db withTenantRead): one round trip, the tenant
+ * set for row-level security in the same (read-only) transaction. Same SQL, same result.
+ */
+export async function readStateSecondsByMonitor(opts: StateSecondsQuery): Promise<Map<string, SecondsByState>> {
+  return secondsByMonitor(
+    await withTenantRead<{ monitor_id: string; state: UptimeState; seconds: number }>(
+      opts.tenantId,
+      stateSecondsSql(opts),
+    ),
+  );
 }
 
 export function uptimeOf(seconds: SecondsByState | undefined, from: Date, to: Date): UptimeBreakdown {
