@@ -1,6 +1,5 @@
-import path from "node:path";
 import { type Page, request as playwrightRequest } from "@playwright/test";
-import { expect, expectAccessible, loginAs, SCREENS, test, USERS } from "./fixtures.ts";
+import { expect, loginAs, shoot, test, USERS } from "./fixtures.ts";
 
 // The push endpoint of HEARTBEAT monitors as a cron job sees it: no session, no redirect to /login,
 // 202 for the monitor's token, one constant 404 otherwise; rotating the token invalidates the old one.
@@ -50,16 +49,6 @@ test("heartbeat push URL: 202 with the token, 404 without, rotate invalidates th
     await cron.dispose();
   }
 });
-
-async function shoot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));
-    await page.screenshot({ path: path.join(SCREENS, `${name}-${scheme}.png`), fullPage: true });
-    await expectAccessible(page);
-  }
-}
 
 /** POST the push URL from the page (as a cron job would, only with curl). */
 const beat = (page: Page, url: string) =>
