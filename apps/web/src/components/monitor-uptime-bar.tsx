@@ -1,5 +1,16 @@
 "use client";
-import { cn, formatDowntime, Popover, PopoverAnchor, PopoverContent, type UptimeDay } from "@steward/ui";
+import {
+  cn,
+  describeUptimeDay,
+  formatDowntime,
+  formatUptimePct,
+  Popover,
+  PopoverAnchor,
+  PopoverContent,
+  type UptimeDay,
+  uptimeBarSummary,
+  uptimeDayClass,
+} from "@steward/ui";
 import { Siren } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState } from "react";
@@ -14,38 +25,11 @@ export interface BarIncident {
   resolvedAt: Date | string | null;
 }
 
-type Level = "up" | "degraded" | "down" | "maintenance" | "none";
-
-function levelOf(day: UptimeDay): Level {
-  if (day.maintenance) return "maintenance";
-  if (day.uptime === null) return "none";
-  if (day.uptime >= 0.999) return "up";
-  if (day.uptime >= 0.99) return "degraded";
-  return "down";
-}
-
-const CLASS: Record<Level, string> = {
-  up: "bg-status-up",
-  degraded: "bg-status-degraded",
-  down: "bg-status-down",
-  maintenance: "bg-status-maintenance",
-  none: "bg-status-unknown/40",
-};
-
-const pct = (r: number) => `${r >= 0.99995 ? "100" : (r * 100).toFixed(2)}%`;
-
-function describe(day: UptimeDay, incidents: number): string {
-  const up = day.uptime === null ? "no data" : `${pct(day.uptime)} uptime`;
-  const maint = day.maintenance ? "mostly maintenance, " : "";
-  const inc = incidents ? `, ${incidents} incident${incidents === 1 ? "" : "s"}` : "";
-  return `${day.label}: ${maint}${up}, ${formatDowntime(day.downtimeSeconds ?? 0)}${inc}`;
-}
-
 /**
  * The 90-day uptime bar of a monitor with the incidents of each day: hovering or focusing a day shows its
  * uptime, downtime and incidents; Enter / Space / click pins the card and moves focus into it so its
  * incident links can be followed by keyboard (Escape returns to the day). One tab stop for the bar;
- * ←/→/Home/End move between days. Same colours and screen-reader summary as @steward/ui UptimeBar.
+ * ←/→/Home/End move between days. Colours and words from @steward/ui (uptime-bar.tsx).
  */
 export function MonitorUptimeBar({
   days,
@@ -126,8 +110,6 @@ export function MonitorUptimeBar({
     move(to);
   };
 
-  const counts: Record<Level, number> = { up: 0, degraded: 0, down: 0, maintenance: 0, none: 0 };
-  for (const d of days) counts[levelOf(d)] += 1;
   const daysWithIncidents = days.filter((d) => incidentsByDay[d.date]?.length).length;
   const shown = open ? days[open.index] : undefined;
   const shownIncidents = shown ? (incidentsByDay[shown.date] ?? []).flatMap((id) => byId.get(id) ?? []) : [];
@@ -135,7 +117,7 @@ export function MonitorUptimeBar({
   return (
     <div className="space-y-1.5">
       <p className="sr-only">
-        {`${caption}: ${days.length} days — ${counts.up} at or above 99.9 %, ${counts.degraded} between 99 % and 99.9 %, ${counts.down} below 99 %, ${counts.maintenance} mostly maintenance, ${counts.none} without data; ${daysWithIncidents} with incidents. Press Enter on a day to list its incidents.`}
+        {`${uptimeBarSummary(caption, days).slice(0, -1)}; ${daysWithIncidents} with incidents. Press Enter on a day to list its incidents.`}
       </p>
       <Popover
         open={open !== null}
@@ -157,7 +139,7 @@ export function MonitorUptimeBar({
                   refs.current[i] = el;
                 }}
                 tabIndex={i === current ? 0 : -1}
-                aria-label={describe(day, n)}
+                aria-label={describeUptimeDay(day, n)}
                 aria-haspopup="dialog"
                 aria-expanded={open?.index === i && open.pinned ? true : undefined}
                 data-date={day.date}
@@ -185,7 +167,7 @@ export function MonitorUptimeBar({
                 }}
                 className={cn(
                   "relative w-full rounded-[2px] outline-none hover:opacity-80 focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-1",
-                  CLASS[levelOf(day)],
+                  uptimeDayClass(day),
                 )}
               >
                 {n ? (
@@ -228,7 +210,7 @@ export function MonitorUptimeBar({
           >
             <div className="font-medium">{shown.label}</div>
             <div className="text-muted-foreground">
-              {shown.uptime === null ? "No data" : `${pct(shown.uptime)} uptime`} ·{" "}
+              {shown.uptime === null ? "No data" : `${formatUptimePct(shown.uptime)} uptime`} ·{" "}
               {formatDowntime(shown.downtimeSeconds ?? 0)}
               {shown.maintenance ? " · mostly maintenance" : ""}
             </div>
@@ -269,7 +251,7 @@ export function MonitorUptimeBar({
         <span>{days[0]?.label}</span>
         {overall !== undefined ? (
           <span className="font-medium text-foreground">
-            {overall === null ? "No data" : `${pct(overall)} ${overallLabel ?? "uptime"}`}
+            {overall === null ? "No data" : `${formatUptimePct(overall)} ${overallLabel ?? "uptime"}`}
           </span>
         ) : null}
         <span>{days.at(-1)?.label}</span>

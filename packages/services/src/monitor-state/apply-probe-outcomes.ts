@@ -61,7 +61,7 @@ interface RegionRow extends Required<MonitorCounters> {
 
 const PRIORITY_BY_CRITICALITY = { CRITICAL: "P1", HIGH: "P2", MEDIUM: "P3", LOW: "P4" } as const;
 
-const emptySummary = (): ApplySummary => ({
+export const emptyApplySummary = (): ApplySummary => ({
   evaluated: 0,
   skippedStale: 0,
   changes: [],
@@ -100,7 +100,7 @@ export async function applyProbeOutcomes(db: SqlClient, results: readonly ProbeR
  * comes from its own row.
  */
 export async function applyMonitorEvents(db: SqlClient, events: readonly MonitorEvent[]): Promise<ApplySummary> {
-  const summary = emptySummary();
+  const summary = emptyApplySummary();
   if (events.length === 0) return summary;
 
   const byMonitor = new Map<string, MonitorEvent[]>();

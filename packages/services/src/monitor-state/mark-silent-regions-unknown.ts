@@ -1,6 +1,6 @@
 import { getSystemPool } from "@steward/db";
 import type { PoolLike } from "../probe/ingest-probe-results.ts";
-import { type ApplySummary, applyMonitorEvents, type MonitorEvent } from "./apply-probe-outcomes.ts";
+import { type ApplySummary, applyMonitorEvents, emptyApplySummary, type MonitorEvent } from "./apply-probe-outcomes.ts";
 
 export interface SilentRegionsOptions {
   /** Silence beyond `silentIntervals` × interval + graceMs is UNKNOWN (defaults 2 and 30 s). */
@@ -34,15 +34,7 @@ export async function markSilentRegionsUnknown(
   const graceMs = opts.graceMs ?? 30_000;
   const client = await pool.connect();
   let broken = false;
-  const total: SilentRegionsSummary = {
-    silent: 0,
-    evaluated: 0,
-    skippedStale: 0,
-    changes: [],
-    incidentsOpened: 0,
-    incidentsReopened: 0,
-    incidentsResolved: 0,
-  };
+  const total: SilentRegionsSummary = { silent: 0, ...emptyApplySummary() };
   try {
     const { rows } = await client.query<{ monitor_id: string; region: string; since: Date }>(
       `SELECT m.id AS monitor_id, g.region, COALESCE(s.last_checked_at, m.created_at) AS since

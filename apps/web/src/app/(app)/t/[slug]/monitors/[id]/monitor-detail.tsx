@@ -351,6 +351,7 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                 <TableHeader>
                   <TableRow>
                     <TableHead className="pl-5">Checked</TableHead>
+                    {m.regions.length > 1 ? <TableHead>Region</TableHead> : null}
                     <TableHead>Result</TableHead>
                     <TableHead className="text-right">HTTP</TableHead>
                     <TableHead className="text-right">Latency</TableHead>
@@ -359,10 +360,11 @@ export function MonitorDetail({ monitorId }: { monitorId: string }) {
                 </TableHeader>
                 <TableBody>
                   {data.recentResults.map((r) => (
-                    <TableRow key={String(r.scheduledAt)}>
+                    <TableRow key={`${String(r.scheduledAt)}-${r.region}`}>
                       <TableCell className="pl-5">
                         <RelativeTime value={r.checkedAt} timeZone={zone} />
                       </TableCell>
+                      {m.regions.length > 1 ? <TableCell className="font-mono text-xs">{r.region}</TableCell> : null}
                       <TableCell>
                         <StatusBadge status={r.state} />
                       </TableCell>
