@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import {
+  createProbeQueue,
   createQueue,
   createRedisConnection,
   PARTITIONS_EVERY_MS,
@@ -22,7 +23,7 @@ import {
   type ProbeResultRow,
   pingProbeStore,
 } from "@steward/services";
-import { type Queue, Worker } from "bullmq";
+import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { ResultBatcher } from "./batcher.ts";
 import { startFleetHeartbeat } from "./fleet-heartbeat.ts";
@@ -46,6 +47,8 @@ export interface WorkerAppOptions {
   monitorCacheMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
   schedule?: boolean;
+  /** Called as each probe job enters the processor (benchmarks record when every run starts). */
+  onProbeStart?: (job: Job) => void;
 }
 
 export interface WorkerApp {
@@ -79,7 +82,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
 
   const queueConn = conn("queues");
   const queues = {
-    probes: createQueue(probeQueue, { connection: queueConn, prefix }),
+    probes: createProbeQueue(region, { connection: queueConn, prefix }),
     maintenance: createQueue(QUEUES.maintenance, { connection: queueConn, prefix }),
   };
   const monitors = new MonitorCache(opts.monitorCacheMs ?? 300_000);
@@ -149,7 +152,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     reconciling = (async () => {
       const t0 = performance.now();
       const wanted = await listScheduledMonitors(region);
-      const r = await reconcileProbeSchedulers(queues.probes, wanted);
+      const r = await reconcileProbeSchedulers(queues.probes, wanted, { redis: queueConn });
       const level = r.upserted || r.removed ? "info" : "debug";
       log[level]({ ...r, region, ms: Math.round(performance.now() - t0) }, "probe schedulers reconciled");
     })().finally(() => {
@@ -184,9 +187,16 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not ensure probe_results partitions at boot");
       }
 
+      const processProbe = createProbeRunProcessor({ monitors, batcher, ssrf, region, signal: abort.signal, log });
+      const onProbeStart = opts.onProbeStart;
       const probeWorker = new Worker(
         probeQueue,
-        createProbeRunProcessor({ monitors, batcher, ssrf, region, signal: abort.signal, log }),
+        onProbeStart
+          ? (job: Job) => {
+              onProbeStart(job);
+              return processProbe(job);
+            }
+          : processProbe,
         {
           connection: conn("probes"),
           prefix,

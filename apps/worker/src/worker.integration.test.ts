@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createDemoEstate } from "@steward/demo-estate";
-import { enqueue, probeRun, probeSchedulerId } from "@steward/jobs";
+import { probeRun, probeSchedulerId } from "@steward/jobs";
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,13 +151,11 @@ describe("worker end to end", () => {
       `SELECT id, state, started_at, ended_at FROM state_intervals WHERE monitor_id = $1 ORDER BY started_at`,
       [m],
     );
-    const job = await enqueue(
-      app.queues.probes,
-      probeRun,
-      { monitorId: m, scheduledAt: stored!.scheduled_at.getTime() },
-      {
-        jobId: `replay-${m}`,
-      },
+    // probe.run jobs are deleted on completion; this one is kept so its return value can be read.
+    const job = await app.queues.probes.add(
+      probeRun.name,
+      probeRun.payload.parse({ monitorId: m, scheduledAt: stored!.scheduled_at.getTime() }),
+      { ...probeRun.options, jobId: `replay-${m}`, removeOnComplete: false },
     );
     const done = await until("replayed job completed", async () =>
       (await job.getState()) === "completed" ? job.id : null,
