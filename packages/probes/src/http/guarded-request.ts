@@ -76,14 +76,15 @@ function resolveWithin(hostname: string, guard: SsrfGuard, deadline: Deadline): 
     : deadline.race(resolvePinned(hostname, guard, { signal: deadline.signal }));
 }
 
-export async function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {
+export function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {
   // One deadline for every hop: DNS, connect, TLS, head and body (rejects with ProbeTimeoutError).
   const deadline = new Deadline(req.signal, req.timeoutMs);
-  try {
-    return await follow(req, deadline);
-  } finally {
-    deadline.dispose();
-  }
+  const done = follow(req, deadline);
+  done.then(
+    () => deadline.dispose(),
+    () => deadline.dispose(),
+  );
+  return done;
 }
 
 async function follow(req: GuardedRequest, deadline: Deadline): Promise<GuardedResponse> {
@@ -156,33 +157,30 @@ function exchange(
   deadline: Deadline,
   mayFollow: boolean,
 ): Promise<Exchanged> {
+  if (deadline.aborted) return Promise.reject(deadline.reason);
+  const request = encodeRequest({
+    method,
+    target: `${url.pathname}${url.search}`,
+    host: url.host,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const reader = new ResponseReader({
+    headRequest: method === "HEAD",
+    maxHeaderBytes: req.maxHeaderBytes ?? 16 * 1024,
+    maxBodyBytes: req.maxBodyBytes,
+    collectBody: req.collectBody ?? false,
+    // A redirect that will be followed: its body is never read (the connection is dropped).
+    ...(mayFollow ? { skipBody: followedRedirect } : {}),
+  });
   return new Promise<Exchanged>((resolve, reject) => {
-    if (deadline.aborted) return reject(deadline.reason);
-    const request = encodeRequest({
-      method,
-      target: `${url.pathname}${url.search}`,
-      host: url.host,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
-    const reader = new ResponseReader({
-      headRequest: method === "HEAD",
-      maxHeaderBytes: req.maxHeaderBytes ?? 16 * 1024,
-      maxBodyBytes: req.maxBodyBytes,
-      collectBody: req.collectBody ?? false,
-      // A redirect that will be followed: its body is never read (the connection is dropped).
-      ...(mayFollow ? { skipBody: (status, h) => REDIRECT.has(status) && typeof h.location === "string" } : {}),
-    });
-    let certValidTo: Date | undefined;
-    let settled = false;
-
+    const x = new Exchange(reader, resolve, reject);
     // The only address this socket may reach: the one the guard just checked. It is an IP literal, so
     // nothing is resolved; `lookup` would answer with the same address should anything ever ask.
     const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-    let socket: net.Socket;
     if (url.protocol === "https:") {
       const name = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-      socket = tls.connect({
+      const socket = tls.connect({
         host: remote.address,
         port,
         lookup: pinnedLookup(remote),
@@ -196,44 +194,99 @@ function exchange(
         // would parse and hash it again: a fifth of a probe's CPU).
         checkServerIdentity: (host, cert) => {
           const err = tls.checkServerIdentity(host, cert);
-          if (!err && cert.valid_to) certValidTo = new Date(cert.valid_to);
+          if (!err && cert.valid_to) x.certValidTo = new Date(cert.valid_to);
           return err;
         },
       });
       // ...without the issuer chain Node would rebuild for it (see leafOnlyPeerCertificate).
-      leafOnlyPeerCertificate(socket as tls.TLSSocket);
+      leafOnlyPeerCertificate(socket);
+      x.start(socket, deadline, request);
     } else {
-      socket = net.connect({ host: remote.address, port, lookup: pinnedLookup(remote) });
+      x.start(net.connect({ host: remote.address, port, lookup: pinnedLookup(remote) }), deadline, request);
     }
-
-    const settle = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      offAbort();
-      socket.destroy();
-      if (err) return reject(err);
-      const res = reader.result();
-      resolve(certValidTo ? { ...res, certValidTo } : res);
-    };
-    const offAbort = deadline.onAbort(settle);
-    socket.on("data", (chunk: Buffer) => {
-      if (settled) return;
-      try {
-        if (reader.push(chunk)) settle(null);
-      } catch (err) {
-        settle(err);
-      }
-    });
-    socket.on("end", () => {
-      try {
-        reader.end();
-        settle(null);
-      } catch (err) {
-        settle(err);
-      }
-    });
-    socket.on("error", settle);
-    socket.on("close", () => settle(reader.done ? null : prematureClose(reader.responseStarted)));
-    socket.write(request);
   });
+}
+
+function followedRedirect(status: number, headers: IncomingHttpHeaders): boolean {
+  return REDIRECT.has(status) && typeof headers.location === "string";
+}
+
+const EXCHANGE = Symbol("exchange");
+type Tagged = net.Socket & { [EXCHANGE]: Exchange };
+
+/**
+ * The state of one exchange; its socket's listeners are shared functions that find it on the socket
+ * (no closures per probe). Settles once: with the response, or with the first error / abort reason; the
+ * socket is destroyed either way.
+ */
+class Exchange {
+  certValidTo: Date | undefined;
+  private settled = false;
+  private socket: net.Socket | undefined;
+  private offAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly reader: ResponseReader,
+    private readonly resolve: (value: Exchanged) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  start(socket: net.Socket, deadline: Deadline, request: Buffer): void {
+    this.socket = socket;
+    (socket as Tagged)[EXCHANGE] = this;
+    socket.on("data", onData);
+    socket.on("end", onEnd);
+    socket.on("error", onError);
+    socket.on("close", onClose);
+    this.offAbort = deadline.onAbort((reason) => this.settle(reason));
+    socket.write(request);
+  }
+
+  data(chunk: Buffer): void {
+    if (this.settled) return;
+    try {
+      if (this.reader.push(chunk)) this.settle(null);
+    } catch (err) {
+      this.settle(err);
+    }
+  }
+
+  end(): void {
+    try {
+      this.reader.end();
+      this.settle(null);
+    } catch (err) {
+      this.settle(err);
+    }
+  }
+
+  closed(): void {
+    if (!this.settled) this.settle(this.reader.done ? null : prematureClose(this.reader.responseStarted));
+  }
+
+  settle(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.offAbort?.();
+    this.socket?.destroy();
+    if (err) {
+      this.reject(err);
+      return;
+    }
+    const res = this.reader.result();
+    this.resolve(this.certValidTo ? { ...res, certValidTo: this.certValidTo } : res);
+  }
+}
+
+function onData(this: Tagged, chunk: Buffer): void {
+  this[EXCHANGE].data(chunk);
+}
+function onEnd(this: Tagged): void {
+  this[EXCHANGE].end();
+}
+function onError(this: Tagged, err: Error): void {
+  this[EXCHANGE].settle(err);
+}
+function onClose(this: Tagged): void {
+  this[EXCHANGE].closed();
 }
