@@ -4,7 +4,7 @@ import tls from "node:tls";
 import { Deadline } from "../common/deadline.ts";
 import { leafOnlyPeerCertificate, secureContextFor } from "../common/tls-context.ts";
 import { type PinnedAddress, pinnedLookup, resolvePinned, SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
-import { encodeRequest, prematureClose, ResponseReader } from "./http1.ts";
+import { encodeRequest, ResponseReader } from "./http1.ts";
 
 /**
  * One HTTP(S) exchange through the SSRF guard, following redirects by hand:
@@ -202,7 +202,14 @@ function exchange(
       leafOnlyPeerCertificate(socket);
       x.start(socket, deadline, request);
     } else {
-      x.start(net.connect({ host: remote.address, port, lookup: pinnedLookup(remote) }), deadline, request);
+      // Plain TCP reads straight into one shared buffer (`onread`): no Buffer per read, no stream push.
+      const socket = net.connect({
+        host: remote.address,
+        port,
+        lookup: pinnedLookup(remote),
+        onread: { buffer: READ_BUFFER, callback: onRead },
+      });
+      x.start(socket, deadline, request, true);
     }
   });
 }
@@ -231,10 +238,11 @@ class Exchange {
     private readonly reject: (reason: unknown) => void,
   ) {}
 
-  start(socket: net.Socket, deadline: Deadline, request: Buffer): void {
+  /** `onread`: the socket delivers its bytes to onRead (no 'data' events). */
+  start(socket: net.Socket, deadline: Deadline, request: Buffer, onread = false): void {
     this.socket = socket;
     (socket as Tagged)[EXCHANGE] = this;
-    socket.on("data", onData);
+    if (!onread) socket.on("data", onData);
     socket.on("end", onEnd);
     socket.on("error", onError);
     socket.on("close", onClose);
@@ -260,8 +268,9 @@ class Exchange {
     }
   }
 
+  /** Closed without 'end' first (e.g. nothing consumed the stream's EOF): the same as the peer's end. */
   closed(): void {
-    if (!this.settled) this.settle(this.reader.done ? null : prematureClose(this.reader.responseStarted));
+    if (!this.settled) this.end();
   }
 
   settle(err: unknown): void {
@@ -280,6 +289,12 @@ class Exchange {
 
 function onData(this: Tagged, chunk: Buffer): void {
   this[EXCHANGE].data(chunk);
+}
+/** Every plain socket's reads land here, processed before the next read: the reader copies what it keeps. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+function onRead(this: Tagged, bytes: number): boolean {
+  this[EXCHANGE].data(READ_BUFFER.subarray(0, bytes));
+  return true; // keep reading
 }
 function onEnd(this: Tagged): void {
   this[EXCHANGE].end();

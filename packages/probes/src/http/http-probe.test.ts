@@ -449,6 +449,18 @@ describe("http probe against hostile targets", () => {
     expect(ms).toBeLessThan(1400);
   });
 
+  it("a body without a length runs until the server closes; a short Content-Length body is a reset", async () => {
+    const closeDelimited = await rawServer((socket) => {
+      socket.write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst part, ");
+      setTimeout(() => socket.end("last part"), 50);
+    });
+    const { r } = await timed(closeDelimited, { keyword: "last part" }, 2000);
+    expect(r).toMatchObject({ ok: true, statusCode: 200 });
+    const short = await rawServer((socket) => socket.end("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this"));
+    const { r: cut } = await timed(short, {}, 2000);
+    expect(cut).toMatchObject({ ok: false, error: "connection reset" });
+  });
+
   it("a connection closed before any response is a failure, not unknown", async () => {
     const url = await rawServer((socket) => socket.destroy());
     const { r } = await timed(url, {}, 2000);

@@ -160,6 +160,7 @@ export class ResponseReader {
     return this.started;
   }
 
+  /** `chunk` may be a view of a reused buffer: whatever is kept is copied. */
   push(chunk: Buffer): boolean {
     if (chunk.length > 0) this.started = true;
     let data: Buffer = chunk;
@@ -229,7 +230,8 @@ export class ResponseReader {
   private body(buf: Buffer): void {
     if (buf.length === 0) return;
     const room = this.opts.maxBodyBytes - this.read;
-    if (this.chunks && room > 0) this.chunks.push(buf.length > room ? buf.subarray(0, room) : buf);
+    // A copy: the caller may hand in a view of a buffer it reuses for the next read.
+    if (this.chunks && room > 0) this.chunks.push(Buffer.from(buf.length > room ? buf.subarray(0, room) : buf));
     this.read += buf.length;
   }
 
