@@ -37,7 +37,10 @@ export async function latencySeries(
   },
 ): Promise<Map<string, LatencyPoint[]>> {
   const bucket = `${Math.max(1, Math.floor(opts.bucketSeconds))} seconds`;
-  const ids = opts.monitorIds ? [...opts.monitorIds] : null;
+  // probe_results has no tenant index (ADR 0006): the tenant's monitors are read through the primary key.
+  const monitors = opts.monitorIds
+    ? Prisma.sql`monitor_id = any(${[...opts.monitorIds]}::uuid[])`
+    : Prisma.sql`monitor_id = any(array(select id from monitors where tenant_id = ${opts.tenantId}::uuid))`;
   const rows = opts.p50
     ? await tx.$queryRaw<
         { monitor_id: string; t: Date; avg: number; max: number; p50: number; count: number }[]
@@ -50,7 +53,7 @@ export async function latencySeries(
          where tenant_id = ${opts.tenantId}::uuid
            and scheduled_at >= ${opts.from}::timestamptz and scheduled_at < ${opts.to}::timestamptz
            and latency_ms is not null
-           and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
+           and ${monitors}
          group by 1, 2 order by 1, 2`
     : await tx.$queryRaw<{ monitor_id: string; t: Date; avg: number; max: number; count: number }[]>`
         select monitor_id::text as monitor_id,
@@ -60,7 +63,7 @@ export async function latencySeries(
          where tenant_id = ${opts.tenantId}::uuid
            and scheduled_at >= ${opts.from}::timestamptz and scheduled_at < ${opts.to}::timestamptz
            and latency_ms is not null
-           and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
+           and ${monitors}
          group by 1, 2 order by 1, 2`;
   const out = new Map<string, LatencyPoint[]>();
   for (const r of rows) {

@@ -1,4 +1,4 @@
-import type { Tx } from "@steward/db";
+import { Prisma, type Tx } from "@steward/db";
 import {
   emptyLatencySummary,
   emptySeconds,
@@ -35,6 +35,17 @@ export interface RollupWindow {
   now?: Date;
   /** null/undefined: every monitor of the tenant. */
   monitorIds?: readonly string[] | null;
+}
+
+/**
+ * The monitors of a raw probe_results read. probe_results has no tenant index (ADR 0006): a tenant-wide
+ * read looks its monitors up by tenant and reads their rows through the primary key (an index condition,
+ * one descent per monitor), like a read of given monitors.
+ */
+function rawMonitors(tenantId: string, ids: readonly string[] | null): Prisma.Sql {
+  return ids
+    ? Prisma.sql`monitor_id = any(${[...ids]}::uuid[])`
+    : Prisma.sql`monitor_id = any(array(select id from monitors where tenant_id = ${tenantId}::uuid))`;
 }
 
 export async function readRollupPlan(tx: Tx, w: RollupWindow): Promise<{ plan: RollupPlan; to: Date; now: Date }> {
@@ -143,7 +154,7 @@ export async function rollupLatencySummaries(tx: Tx, w: RollupWindow): Promise<M
            count(*)::int as count, sum(latency_ms)::float8 as sum, min(latency_ms) as min, max(latency_ms) as max
       from probe_results
      where tenant_id = ${w.tenantId}::uuid and latency_ms is not null
-       and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
+       and ${rawMonitors(w.tenantId, ids)}
        and ((scheduled_at >= ${r1.from}::timestamptz and scheduled_at < ${r1.to}::timestamptz)
          or (scheduled_at >= ${r2.from}::timestamptz and scheduled_at < ${r2.to}::timestamptz))
      group by 1, 2`;
@@ -230,7 +241,7 @@ export async function rollupLatencySeries(tx: Tx, w: RollupWindow): Promise<Map<
            count(*)::int as count, sum(latency_ms)::float8 as sum, min(latency_ms) as min, max(latency_ms) as max
       from probe_results
      where tenant_id = ${w.tenantId}::uuid and latency_ms is not null
-       and (${ids}::uuid[] is null or monitor_id = any(${ids}::uuid[]))
+       and ${rawMonitors(w.tenantId, ids)}
        and ((scheduled_at >= ${r1.from}::timestamptz and scheduled_at < ${r1.to}::timestamptz)
          or (scheduled_at >= ${r2.from}::timestamptz and scheduled_at < ${r2.to}::timestamptz))
      group by 1, 2, 3`;
