@@ -1,8 +1,16 @@
 // B6: result ingest. The product's recordProbeResults (ONE UNNEST statement per flush, 1,000-row
 // flushes) rows/s vs a COPY ceiling (5,000-row batches) into the same table, same connection role
 // (steward_system), same rows; plus bytes per raw row (pg_total_relation_size of the day partition /
-// rows). Targets: >= 50 % of COPY, <= 90 B per raw row (shared/quality.md).
+// rows, split into heap, primary key and other indexes). Targets: >= 50 % of COPY, <= 90 B per raw row
+// (shared/quality.md). Where the bytes go and why: docs/adr/0006-probe-result-row-layout.md.
+//
+// Also measured (not judged): the primary key in steady state. With 20 slots per monitor, new keys land
+// at random places in the index (≈ 75 % full leaves); over a real day each monitor's keys grow at the end
+// of its own run, and every leaf split there leaves a half-full page behind (≈ 55 %). BENCH_STEADY_SLOTS
+// (default 300) slots of BENCH_STEADY_MONITORS (default 1,000) monitors (random uuids, so each flush lands
+// all over the key space, as the worker's do) show that figure.
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import { copyIn } from "./lib/copy-in.ts";
 import { envNumber, log, report, round, setupDatabase } from "./lib/harness.ts";
 
@@ -11,6 +19,8 @@ const SLOTS = envNumber("BENCH_SLOTS", 20);
 const FLUSH_ROWS = envNumber("BENCH_FLUSH_ROWS", 1_000);
 const COPY_ROWS = 5_000;
 const ROUNDS = envNumber("BENCH_ROUNDS", 2);
+const STEADY_MONITORS = envNumber("BENCH_STEADY_MONITORS", 1_000);
+const STEADY_SLOTS = envNumber("BENCH_STEADY_SLOTS", 300);
 
 const db = await setupDatabase("B6");
 try {
@@ -58,18 +68,18 @@ try {
               (select count(*) from ${partition})::float8 as n`,
       [partition],
     );
-    const idx = await admin.query(
-      `select coalesce(sum(pg_relation_size(i.indexrelid)) filter (where x.indisprimary), 0)::float8 as pk,
-              coalesce(sum(pg_relation_size(i.indexrelid)) filter (where not x.indisprimary), 0)::float8 as other
-         from pg_index i join pg_index x on x.indexrelid = i.indexrelid where i.indrelid = $1::regclass`,
+    const idx = await admin.query<{ name: string; primary: boolean; bytes: number }>(
+      `select c.relname as name, x.indisprimary as primary, pg_relation_size(c.oid)::float8 as bytes
+         from pg_index x join pg_class c on c.oid = x.indexrelid where x.indrelid = $1::regclass order by 1`,
       [partition],
     );
-    return { ...r.rows[0], pk: idx.rows[0].pk, tenantIdx: idx.rows[0].other } as {
-      total: number;
-      heap: number;
-      n: number;
-      pk: number;
-      tenantIdx: number;
+    const pk = idx.rows.filter((i) => i.primary).reduce((a, i) => a + i.bytes, 0);
+    const others = idx.rows.filter((i) => !i.primary);
+    return {
+      ...(r.rows[0] as { total: number; heap: number; n: number }),
+      pk,
+      otherIdx: others.reduce((a, i) => a + i.bytes, 0),
+      otherNames: others.map((i) => i.name.replace(`${partition}_`, "")),
     };
   };
 
@@ -128,9 +138,53 @@ try {
     ceiling = Math.max(ceiling, await runCopy());
   }
   if (!size || size.n !== rows.length) throw new Error(`partition holds ${size?.n} rows, expected ${rows.length}`);
+  const per = (b: number) => round(b / size!.n, 1);
   log(
-    `size: ${round(size.total / size.n, 1)} B/row total = heap ${round(size.heap / size.n, 1)} + primary key ${round(size.pk / size.n, 1)} + (tenant_id, scheduled_at) index ${round(size.tenantIdx / size.n, 1)} B/row`,
+    `size: ${per(size.total)} B/row total = heap ${per(size.heap)} + primary key ${per(size.pk)} + other indexes (${size.otherNames.join(", ") || "none"}) ${per(size.otherIdx)} + free space/visibility maps ${per(size.total - size.heap - size.pk - size.otherIdx)} B/row`,
   );
+
+  // Steady state of the primary key: many slots per monitor, flushed slot by slot as the batcher does.
+  let steady: { pkBytesPerRow: number; leafDensity: number; totalBytesPerRow: number } | null = null;
+  if (STEADY_SLOTS > 0) {
+    await truncate();
+    const ms = monitors.slice(0, STEADY_MONITORS);
+    for (let s = 0; s < STEADY_SLOTS; s++) {
+      const slot = day.getTime() + 60_000 + s * 10_000;
+      const batch: Row[] = ms.map((m) => ({
+        monitorId: m.id,
+        tenantId: m.tenantId,
+        scheduledAt: new Date(slot + (m.id.charCodeAt(0) % 10) * 100),
+        checkedAt: new Date(slot + 150),
+        state: "UP",
+        latencyMs: 5 + Math.floor(Math.random() * 395),
+        statusCode: 200,
+        error: null,
+        region: "local",
+      }));
+      for (let i = 0; i < batch.length; i += FLUSH_ROWS) await recordProbeResults(pool, batch.slice(i, i + FLUSH_ROWS));
+    }
+    const st = await sizeOf();
+    // Leaf fill from pgstattuple (contrib) when the server has it; the byte figures do not need it.
+    const d = await admin
+      .query("create extension if not exists pgstattuple")
+      .then(() =>
+        admin.query<{ density: number }>(
+          `select (pgstatindex(x.indexrelid::regclass)).avg_leaf_density::float8 as density
+             from pg_index x where x.indrelid = $1::regclass and x.indisprimary`,
+          [partition],
+        ),
+      )
+      .then((r) => r.rows)
+      .catch(() => [] as { density: number }[]);
+    steady = {
+      pkBytesPerRow: round(st.pk / st.n, 1),
+      leafDensity: round(d[0]?.density ?? Number.NaN, 1),
+      totalBytesPerRow: round(st.total / st.n, 1),
+    };
+    log(
+      `steady state (${ms.length} monitors × ${STEADY_SLOTS} slots): primary key ${steady.pkBytesPerRow} B/row (leaves ${steady.leafDensity} % full), total ${steady.totalBytesPerRow} B/row`,
+    );
+  }
   await admin.end();
   await disconnectAll();
 
@@ -150,8 +204,11 @@ try {
     bytesPerRow,
     heapBytesPerRow: round(size.heap / size.n, 1),
     pkBytesPerRow: round(size.pk / size.n, 1),
-    tenantIndexBytesPerRow: round(size.tenantIdx / size.n, 1),
+    otherIndexBytesPerRow: round(size.otherIdx / size.n, 1),
+    otherIndexes: size.otherNames,
+    steadyState: steady,
     rounds: ROUNDS,
+    loadAverage: os.loadavg().map((l) => round(l, 2)),
   });
 } finally {
   await db.drop();
