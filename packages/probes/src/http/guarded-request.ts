@@ -19,7 +19,8 @@ import { encodeRequest, ResponseReader } from "./http1.ts";
  * decompressed; at most `maxBodyBytes` of it are read.
  */
 export interface GuardedRequest {
-  url: string;
+  /** The URL to request (a URL object is never modified, so a parsed one may be shared). */
+  url: string | URL;
   method: string;
   headers?: Record<string, string>;
   body?: string;
@@ -88,7 +89,7 @@ export function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {
 }
 
 async function follow(req: GuardedRequest, deadline: Deadline): Promise<GuardedResponse> {
-  let url = new URL(req.url);
+  let url = typeof req.url === "string" ? new URL(req.url) : req.url;
   let method = req.method;
   let body = req.body;
   let headers = req.headers ?? {};

@@ -180,11 +180,38 @@ function requestHeaders(extra: Record<string, string> | undefined): Record<strin
   return out;
 }
 
+interface Prepared {
+  url: URL;
+  headers: Record<string, string>;
+  collectBody: boolean;
+}
+/**
+ * What every run of a config needs, derived once per config object: a parsed config is never modified,
+ * and the worker keeps it across runs (its monitor cache). Neither value is modified by a request.
+ */
+const prepared = new WeakMap<HttpProbeConfig, Prepared>();
+function prepare(config: HttpProbeConfig): Prepared {
+  let p = prepared.get(config);
+  if (!p) {
+    p = {
+      url: new URL(config.url),
+      headers: requestHeaders(config.headers),
+      collectBody: Boolean(config.keyword || config.regex || config.jsonPath),
+    };
+    prepared.set(config, p);
+  }
+  return p;
+}
+
 function isExpected(status: number, expected: readonly number[] | undefined): boolean {
   return expected ? expected.includes(status) : status >= 200 && status < 400;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+function elapsedMs(start: number): number {
+  return Math.max(0, Math.round(performance.now() - start));
+}
 
 function earliest(certs: readonly { validTo: Date }[]): Date | undefined {
   let min: Date | undefined;
@@ -287,18 +314,18 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
   configSchema: HttpProbeConfig,
   async run(config, ctx: ProbeContext): Promise<ProbeResult> {
     const start = performance.now();
-    const elapsed = () => Math.max(0, Math.round(performance.now() - start));
     try {
+      const { url, headers, collectBody } = prepare(config);
       // Every hop: host resolved once by the guard, socket pinned to that address, redirects re-checked;
       // the whole exchange (every hop) runs under one deadline of ctx.timeoutMs, aborted by ctx.signal.
       const res = await guardedRequest({
-        url: config.url,
+        url,
         method: config.method,
-        headers: requestHeaders(config.headers),
+        headers,
         ...(config.body ? { body: config.body } : {}),
         maxRedirects: config.maxRedirects,
         maxBodyBytes: config.maxBodyBytes,
-        collectBody: Boolean(config.keyword || config.regex || config.jsonPath),
+        collectBody,
         guard: ctx.ssrf,
         signal: ctx.signal,
         timeoutMs: ctx.timeoutMs,
@@ -306,7 +333,7 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
         // Verification stays on; a private CA is added to (never replaces) the system roots.
         ...(config.ca ? { tls: { ca: config.ca } } : {}),
       });
-      const latencyMs = elapsed();
+      const latencyMs = elapsedMs(start);
       const finalUrl = res.hops.length > 1 ? { finalUrl: res.finalUrl } : {};
       const cert = earliest(res.certificates);
       const certExpiresAt = cert ? { certExpiresAt: cert.toISOString() } : {};
@@ -318,7 +345,7 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
         ? { ok: false, latencyMs, statusCode: res.statusCode, error, ...finalUrl, ...certExpiresAt }
         : { ok: true, latencyMs, statusCode: res.statusCode, ...finalUrl, ...certExpiresAt };
     } catch (err) {
-      const latencyMs = elapsed();
+      const latencyMs = elapsedMs(start);
       if (ctx.signal.aborted) return { ok: false, unknown: true, latencyMs, error: "probe aborted (worker stopping)" };
       if (err instanceof ProbeTimeoutError) return { ok: false, latencyMs, error: `timeout after ${ctx.timeoutMs} ms` };
       const code = (err as { code?: string })?.code;
