@@ -8,8 +8,9 @@ import { encodeRequest, ResponseReader } from "./http1.ts";
 
 /**
  * One HTTP(S) exchange through the SSRF guard, following redirects by hand:
- *  - every hop's host is resolved once by the guard and the socket connects to exactly that address
- *    (`pinnedLookup`); the URL's host name stays the TLS servername and the Host header;
+ *  - every hop's host is resolved once by the guard and the socket is opened to exactly that address, as
+ *    an IP literal (nothing resolves it again); the URL's host name stays the TLS servername (SNI and the
+ *    certificate's identity check) and the Host header;
  *  - every redirect target is re-checked (scheme, host, resolved address) before anything connects;
  *  - https → http downgrades and non-HTTP schemes are refused; credentials headers are dropped when a
  *    redirect leaves the origin; 303 (and 301/302 after a POST) switch to GET without a body.
