@@ -23,9 +23,11 @@ function counting() {
   const pool = getSystemPool();
   const db: SqlClient & { statements: number } = {
     statements: 0,
-    query(text, values) {
+    // biome-ignore lint/suspicious/noExplicitAny: row shapes are declared per query (as in SqlClient)
+    async query<R = any>(text: string, values?: unknown[]) {
       db.statements++;
-      return pool.query(text, values);
+      const r = await pool.query(text, values);
+      return { rows: r.rows as R[], rowCount: r.rowCount };
     },
   };
   return db;
@@ -116,12 +118,25 @@ describe("recordProbeResults", () => {
     ]);
   });
 
-  it("writes nothing for an empty flush and rejects an invalid date", async () => {
+  it("writes nothing for an empty flush and rejects malformed rows before any statement", async () => {
     const db = counting();
     expect(await recordProbeResults(db, [])).toEqual([]);
+    const m = randomUUID();
+    const bad: [Partial<ProbeResultRow>, ErrorConstructor][] = [
+      [{ checkedAt: new Date(Number.NaN) }, RangeError],
+      [{ monitorId: `${m},${m}` }, TypeError],
+      [{ tenantId: "{}" }, TypeError],
+      [{ state: "UP,DOWN" as ProbeResultRow["state"] }, TypeError],
+      [{ statusCode: 200.5 }, RangeError],
+    ];
+    for (const [over, type] of bad) await expect(recordProbeResults(db, [row(m, over)])).rejects.toThrow(type);
     expect(db.statements).toBe(0);
-    await expect(recordProbeResults(db, [row(randomUUID(), { checkedAt: new Date(Number.NaN) })])).rejects.toThrow(
-      RangeError,
-    );
+    expect(await stored(m)).toEqual([]);
+  });
+
+  it("maps an upper-case monitor id back to its row", async () => {
+    const m = randomUUID().toUpperCase();
+    const r = row(m);
+    expect(await recordProbeResults(counting(), [r])).toEqual([r]);
   });
 });
