@@ -87,7 +87,7 @@ describe("probe_results partitions", () => {
     // ON CONFLICT DO NOTHING is the idempotent write path
     const r = await getSystemPool().query(
       `insert into probe_results (monitor_id, scheduled_at, tenant_id, checked_at, state) values ($1, $2, $3, $2, 'DOWN')
-       on conflict (monitor_id, scheduled_at) do nothing`,
+       on conflict (monitor_id, scheduled_at, region) do nothing`,
       [M2, at, T],
     );
     expect(r.rowCount).toBe(0);
