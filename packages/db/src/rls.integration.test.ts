@@ -40,10 +40,10 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     `insert into monitors (tenant_id, asset_id, name, kind, config, interval_seconds) values ($1, $2, 'home', 'HTTP', '{}', 30) returning id`,
     [t, asset.id],
   );
-  await c.query(`insert into monitor_region_states (monitor_id, region, tenant_id, state) values ($1, 'local', $2, 'UP')`, [
-    monitor.id,
-    t,
-  ]);
+  await c.query(
+    `insert into monitor_region_states (monitor_id, region, tenant_id, state) values ($1, 'local', $2, 'UP')`,
+    [monitor.id, t],
+  );
   // today's partition and the DEFAULT partition (far past)
   await c.query(
     `insert into probe_results (monitor_id, scheduled_at, tenant_id, checked_at, state) values
