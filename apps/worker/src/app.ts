@@ -26,6 +26,7 @@ import {
 import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { ResultBatcher } from "./batcher.ts";
+import { catchUpSlots, storedProbeSlots } from "./catch-up.ts";
 import { startFleetHeartbeat } from "./fleet-heartbeat.ts";
 import type { Logger } from "./logger.ts";
 import { MonitorCache } from "./monitor-cache.ts";
@@ -187,7 +188,16 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not ensure probe_results partitions at boot");
       }
 
-      const processProbe = createProbeRunProcessor({ monitors, batcher, ssrf, region, signal: abort.signal, log });
+      const catchUp = { queue: queues.probes, redis: queueConn, region, storedSlots: storedProbeSlots };
+      const processProbe = createProbeRunProcessor({
+        monitors,
+        batcher,
+        ssrf,
+        region,
+        signal: abort.signal,
+        log,
+        catchUp: (monitorId, slots) => catchUpSlots(catchUp, monitorId, slots),
+      });
       const onProbeStart = opts.onProbeStart;
       const probeWorker = new Worker(
         probeQueue,

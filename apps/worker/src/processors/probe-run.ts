@@ -18,6 +18,7 @@ import {
 } from "@steward/services";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { ResultBatcher } from "../batcher.ts";
+import { slotsDueAfter } from "../catch-up.ts";
 import type { Logger } from "../logger.ts";
 import type { MonitorCache } from "../monitor-cache.ts";
 
@@ -37,6 +38,16 @@ export interface ProbeRunDeps {
   heartbeats?: (monitorId: string) => Promise<HeartbeatStatus | null>;
   /** Clock for heartbeat evaluation (tests drive it); default Date.now. */
   now?: () => number;
+  /**
+   * Runs the given slots of a monitor that a dead worker made it skip (catch-up.ts); called when a
+   * scheduler job starts again after stalling. Returns the slots it enqueued.
+   */
+  catchUp?: (monitorId: string, slots: number[]) => Promise<number[]>;
+}
+
+/** A scheduler-made job that is starting again: its first worker died holding it (stalled job). */
+export function isStalledSchedulerRun(job: Pick<Job, "id" | "attemptsStarted" | "stalledCounter">): boolean {
+  return slotFromSchedulerJobId(job.id) !== null && ((job.attemptsStarted ?? 0) > 1 || (job.stalledCounter ?? 0) > 0);
 }
 
 export type ProbeRunOutcome =
@@ -89,6 +100,15 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
 
     const intervalMs = monitor.intervalSeconds * 1000;
     const scheduledAt = slotOf(job, parsed.data, intervalMs, phaseOffsetMs(monitor.id, intervalMs));
+    if (deps.catchUp && isStalledSchedulerRun(job)) {
+      try {
+        const slots = await deps.catchUp(monitor.id, slotsDueAfter(scheduledAt, intervalMs, Date.now()));
+        if (slots.length)
+          deps.log.info({ monitorId, slots: slots.length }, "caught up slots skipped after a dead worker");
+      } catch (err) {
+        deps.log.warn({ err, monitorId }, "catch-up of skipped slots failed");
+      }
+    }
 
     let result: ProbeResult;
     const probe = getProbe(monitor.kind);
