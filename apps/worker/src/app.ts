@@ -46,6 +46,14 @@ export interface WorkerAppOptions {
   /** The region this worker probes from (PROBE_REGION): it consumes that region's probe queue only. */
   region?: string;
   monitorCacheMs?: number;
+  /**
+   * PING Redis every this many ms (0: never). Redis times out a blocked command only when its event loop
+   * runs, which an idle Redis does `hz` times a second (10 by default), so BullMQ's wait for the next
+   * delayed probe job (BZPOPMIN with a timeout) can overshoot by up to 100 ms: the floor of schedule
+   * lateness. Any command wakes the loop, so a PING every 10 ms bounds the overshoot by ≈ 10 ms for
+   * ≈ 100 tiny commands a second.
+   */
+  redisTickMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
   schedule?: boolean;
   /** Called as each probe job enters the processor (benchmarks record when every run starts). */
@@ -108,6 +116,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
 
   let workers: Worker[] = [];
   let reconcileTimer: NodeJS.Timeout | null = null;
+  let redisTick: NodeJS.Timeout | null = null;
   let reconciling: Promise<void> | null = null;
   let stopped = false;
   let listener: MonitorChangeListener | null = null;
@@ -261,6 +270,14 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         onError: (err) => log.warn({ err: err.message }, "monitor change listener error (reconnecting)"),
       });
       await Promise.all(workers.map((w) => w.waitUntilReady()));
+      const tickMs = opts.redisTickMs ?? 10;
+      if (tickMs > 0) {
+        redisTick = setInterval(() => {
+          // Never queue pings while Redis is away (the connection buffers commands until it is back).
+          if (queueConn.status === "ready") queueConn.ping().catch(() => {});
+        }, tickMs);
+        redisTick.unref();
+      }
       startFleetHeartbeat({ log, batcher, region, concurrency: opts.concurrency, isRunning: () => !stopped });
       log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
     },
@@ -269,6 +286,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       stopped = true;
       if (reconcileTimer) clearTimeout(reconcileTimer);
       if (changedTimer) clearTimeout(changedTimer);
+      if (redisTick) clearInterval(redisTick);
       await listener?.close();
       await reconciling?.catch(() => {});
       await targeted;

@@ -13,11 +13,18 @@ export const env = createEnv({
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
     WORKER_HEALTH_HOST: z.string().default("127.0.0.1"),
-    /** Parallel probes per worker process. */
-    PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(50),
+    /**
+     * Parallel probe jobs per worker process. A job keeps its slot until its result is committed (the
+     * batcher's flush: up to PROBE_FLUSH_MS + the flush itself), so a worker completes at most
+     * ≈ concurrency / (probe time + flush wait) probes a second: 500 leaves the slots far from being the
+     * limit (≈ 2,000/s even at 250 ms per job) while bounding what a worker holds when it dies.
+     */
+    PROBE_CONCURRENCY: z.coerce.number().int().min(1).max(5000).default(500),
     /** Batcher: flush every N ms or M rows, whichever comes first. */
     PROBE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
     PROBE_FLUSH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** PING Redis every N ms so BullMQ's delayed probe jobs start on time (0: off; see WorkerAppOptions). */
+    PROBE_REDIS_TICK_MS: z.coerce.number().int().min(0).max(1_000).default(10),
     /** The region this worker probes from; it runs the monitors that list this region. */
     PROBE_REGION: z
       .string()

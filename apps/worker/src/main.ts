@@ -13,6 +13,7 @@ const app = createWorkerApp({
   concurrency: env.PROBE_CONCURRENCY,
   flushMs: env.PROBE_FLUSH_MS,
   flushRows: env.PROBE_FLUSH_ROWS,
+  redisTickMs: env.PROBE_REDIS_TICK_MS,
   reconcileMs: env.SCHEDULER_RECONCILE_MS,
   allowCidrs,
   region: env.PROBE_REGION,
