@@ -1,4 +1,5 @@
-// B11: memory per 10k monitors. The real worker process (apps/worker/src/main.ts) reconciles 10,000
+// B11: memory per 10k monitors. The real worker process (apps/worker/dist/main.js, compiled as `npm start`
+// runs it) reconciles 10,000
 // monitors into BullMQ job schedulers and probes them; we sample the Redis memory of our prefix (sum of
 // MEMORY USAGE over its keys, so other Redis users do not count) and the worker's RSS and post-GC heap.
 // Ceiling: 10,000 bare BullMQ schedulers (no payload) in another prefix, same run.
@@ -6,11 +7,22 @@
 // Default: 120 s at a 60 s interval; soak with BENCH_DURATION_S=3600.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
-import { envNumber, freePort, log, report, round, setupDatabase, sleep, startProcess } from "./lib/harness.ts";
+import {
+  buildWorker,
+  envNumber,
+  freePort,
+  log,
+  procCpuMs,
+  report,
+  round,
+  setupDatabase,
+  sleep,
+  startProcess,
+} from "./lib/harness.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -54,7 +66,7 @@ try {
   await admin.end();
 
   // Ceiling: bare BullMQ schedulers (same ids and cadence, no payload, no options).
-  const { createQueue, createRedisConnection, QUEUES } = await import("../packages/jobs/src/index.ts");
+  const { createQueue, createRedisConnection, probeQueueName, QUEUES } = await import("../packages/jobs/src/index.ts");
   const bareConn = createRedisConnection("worker");
   const bare = createQueue(QUEUES.probes, { connection: bareConn, prefix: `${db.redisPrefix}-bare` });
   for (let i = 0; i < monitors.length; i += 500) {
@@ -68,41 +80,31 @@ try {
   bareConn.disconnect();
   log(`bare BullMQ: ${round(bareMem.bytes / MB, 2)} MB for ${monitors.length} schedulers (${bareMem.keys} keys)`);
 
-  // Reference: RSS of an idle process with the same loader (the worker runs TypeScript through tsx).
-  const idle = spawn(process.execPath, ["--import", "tsx", "-e", "setTimeout(() => {}, 3000)"], { cwd: root });
+  // Reference: RSS of an idle bare node process (what any Node program starts from).
+  const idle = spawn(process.execPath, ["-e", "setTimeout(() => {}, 3000)"], { cwd: root });
   await sleep(2_000);
   const idleRss = idle.pid ? rssOf(idle.pid) : 0;
   idle.kill();
-  log(`reference: idle node --import tsx RSS ${round(idleRss / MB, 1)} MB`);
+  log(`reference: idle node RSS ${round(idleRss / MB, 1)} MB`);
 
-  // The real worker process.
+  // The real worker process, compiled as `npm start` runs it.
+  const entry = buildWorker();
   const memFile = path.join(tmp, "mem.jsonl");
   const healthPort = await freePort();
-  worker = spawn(
-    process.execPath,
-    [
-      "--expose-gc",
-      "--import",
-      "tsx",
-      "--import",
-      path.join(root, "bench/lib/mem-reporter.mjs"),
-      "apps/worker/src/main.ts",
-    ],
-    {
-      cwd: root,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        LOG_LEVEL: "warn",
-        WORKER_HEALTH_PORT: String(healthPort),
-        PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
-        BENCH_MEM_FILE: memFile,
-        BENCH_MEM_EVERY_MS: "10000",
-      },
+  worker = spawn(process.execPath, ["--expose-gc", "--import", path.join(root, "bench/lib/mem-reporter.mjs"), entry], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      LOG_LEVEL: "warn",
+      WORKER_HEALTH_PORT: String(healthPort),
+      PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
+      BENCH_MEM_FILE: memFile,
+      BENCH_MEM_EVERY_MS: "10000",
     },
-  );
+  });
   const t0 = Date.now();
-  const schedulersKey = `${db.redisPrefix}:probes:repeat`;
+  const schedulersKey = `${db.redisPrefix}:${probeQueueName("local")}:repeat`;
   while ((await redis.zcard(schedulersKey)) < MONITORS) {
     if (worker.exitCode !== null) throw new Error(`worker exited (${worker.exitCode})`);
     if (Date.now() - t0 > 120_000) throw new Error("worker did not create the schedulers within 120 s");
@@ -112,6 +114,8 @@ try {
   const schedulersOnly = await prefixBytes(db.redisPrefix);
 
   const samples: { t: number; redis: number; rss: number }[] = [];
+  const cpu0 = procCpuMs(worker.pid!);
+  const window0 = new Date();
   const end = Date.now() + SECONDS * 1000;
   while (Date.now() < end) {
     await sleep(Math.min(10_000, end - Date.now()));
@@ -120,18 +124,40 @@ try {
     samples.push(s);
     log(`t=${s.t}s redis ${round(s.redis / MB, 2)} MB (${r.keys} keys), worker RSS ${round(s.rss / MB, 1)} MB`);
   }
+  const cpuMs = procCpuMs(worker.pid!) - cpu0;
+  const window1 = new Date();
   const heap = readFileSync(memFile, "utf8")
     .trim()
     .split("\n")
-    .map((l) => JSON.parse(l) as { t: number; heapUsed: number; rss: number });
-  const { rows: stored } = await (async () => {
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          t: number;
+          heapUsed: number;
+          heapTotal: number;
+          external: number;
+          arrayBuffers: number;
+          rss: number;
+        },
+    );
+  const last = heap[heap.length - 1]!;
+  log(
+    `worker process.memoryUsage() after a full GC: rss ${round(last.rss / MB, 1)} MB, heapTotal ${round(last.heapTotal / MB, 1)} MB, ` +
+      `heapUsed ${round(last.heapUsed / MB, 1)} MB, external ${round(last.external / MB, 1)} MB (arrayBuffers ${round(last.arrayBuffers / MB, 1)} MB)`,
+  );
+  const { stored, inWindow } = await (async () => {
     const c = await db.admin();
     try {
-      return await c.query("select count(*)::int as n from probe_results");
+      const { rows } = await c.query(
+        "select count(*)::int as n, (count(*) filter (where checked_at >= $1 and checked_at < $2))::int as w from probe_results",
+        [window0, window1],
+      );
+      return { stored: rows[0].n as number, inWindow: rows[0].w as number };
     } finally {
       await c.end();
     }
   })();
+  const cpuUsPerProbe = round((cpuMs * 1000) / Math.max(1, inWindow), 0);
 
   // Steady state: the second half of the run (after the first probe rounds filled caches and history).
   const half = samples.slice(Math.floor(samples.length / 2));
@@ -139,11 +165,16 @@ try {
   const redisFirst = half[0]!.redis;
   const redisLast = half[half.length - 1]!.redis;
   const rssMax = Math.max(...samples.map((s) => s.rss));
+  // Heap growth: least-squares slope of the post-GC heap over the second half (single samples are noisy).
   const heapHalf = heap.slice(Math.floor(heap.length / 2));
   const h0 = heapHalf[0]!;
   const h1 = heapHalf[heapHalf.length - 1]!;
-  const hours = Math.max(1e-9, (h1.t - h0.t) / 3_600_000);
-  const heapGrowthPerHour = round((100 * (h1.heapUsed - h0.heapUsed)) / h0.heapUsed / hours, 1);
+  const meanT = heapHalf.reduce((a, h) => a + h.t, 0) / heapHalf.length;
+  const meanH = heapHalf.reduce((a, h) => a + h.heapUsed, 0) / heapHalf.length;
+  const cov = heapHalf.reduce((a, h) => a + (h.t - meanT) * (h.heapUsed - meanH), 0);
+  const varT = heapHalf.reduce((a, h) => a + (h.t - meanT) ** 2, 0);
+  const slopePerMs = varT > 0 ? cov / varT : 0;
+  const heapGrowthPerHour = round((100 * slopePerMs * 3_600_000) / meanH, 1);
   // A growth rate per hour extrapolated from a few minutes is noise: judged only on a soak (>= 10 min).
   const heapJudged = (h1.t - h0.t) / 1000 >= 600;
   const redisPer10k = (redisSteady * 10_000) / MONITORS;
@@ -151,7 +182,10 @@ try {
   log(
     `steady: redis ${round(redisSteady / MB, 2)} MB (schedulers alone ${round(schedulersOnly.bytes / MB, 2)} MB), ` +
       `worker RSS max ${round(rssMax / MB, 1)} MB, post-GC heap ${round(h0.heapUsed / MB, 1)} → ${round(h1.heapUsed / MB, 1)} MB ` +
-      `(${heapGrowthPerHour} %/h extrapolated from ${round((h1.t - h0.t) / 1000, 0)} s), ${stored[0].n} results stored`,
+      `(${heapGrowthPerHour} %/h, slope over ${round((h1.t - h0.t) / 1000, 0)} s), ${stored} results stored; ` +
+      `worker CPU ${cpuUsPerProbe} µs/probe; load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
   );
   report({
     bench: "B11",
@@ -165,14 +199,16 @@ try {
     redisSchedulersOnlyMB: round(schedulersOnly.bytes / MB, 2),
     redisFlat,
     workerRssMaxMB: round(rssMax / MB, 1),
-    idleTsxProcessRssMB: round(idleRss / MB, 1),
+    idleNodeProcessRssMB: round(idleRss / MB, 1),
+    loadAverage: loadavg().map((l) => round(l, 2)),
     heapUsedMB: [round(h0.heapUsed / MB, 1), round(h1.heapUsed / MB, 1)],
     heapGrowthPctPerHour: heapGrowthPerHour,
     heapWindowSeconds: round((h1.t - h0.t) / 1000, 0),
     monitors: MONITORS,
     intervalSeconds: INTERVAL_S,
     seconds: SECONDS,
-    resultsStored: stored[0].n,
+    resultsStored: stored,
+    workerCpuUsPerProbe: cpuUsPerProbe,
   });
 } finally {
   if (worker && worker.exitCode === null) {

@@ -5,6 +5,7 @@
 // Default (short): 2,000 monitors × 10 s, 75 s measured per phase. BENCH_FULL=1: 10,000 monitors × 10 s
 // for 10 minutes with 3 worker restarts (quality.md B4). BENCH_MONITORS / BENCH_DURATION_S /
 // BENCH_RESTARTS / BENCH_CONCURRENCY override.
+import { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { envNumber, freePort, log, report, round, setupDatabase, startProcess } from "./lib/harness.ts";
@@ -14,7 +15,8 @@ const FULL = process.env.BENCH_FULL === "1";
 const MONITORS = envNumber("BENCH_MONITORS", FULL ? 10_000 : 2_000);
 const SECONDS = envNumber("BENCH_DURATION_S", FULL ? 600 : 75);
 const RESTARTS = envNumber("BENCH_RESTARTS", FULL ? 3 : 0);
-const CONCURRENCY = envNumber("BENCH_CONCURRENCY", FULL ? 300 : 100);
+// Default: the worker's own default (PROBE_CONCURRENCY).
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ? envNumber("BENCH_CONCURRENCY", 0) : undefined;
 const INTERVAL_S = 10;
 
 const db = await setupDatabase("B4");
@@ -25,7 +27,12 @@ try {
   const { disconnectAll } = await import("../packages/db/src/index.ts");
   const admin = await db.admin();
   const monitors = await insertMonitors(admin, MONITORS, `http://127.0.0.1:${port}/`, INTERVAL_S);
-  log(`${MONITORS} monitors every ${INTERVAL_S} s, ${SECONDS} s measured per phase, concurrency ${CONCURRENCY}`);
+  log(
+    `${MONITORS} monitors every ${INTERVAL_S} s, ${SECONDS} s measured per phase, concurrency ${CONCURRENCY ?? "default"}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+  );
 
   const phase = async (aligned: boolean) => {
     const r = await runPhase({
@@ -33,19 +40,23 @@ try {
       monitors,
       aligned,
       seconds: SECONDS,
-      concurrency: CONCURRENCY,
+      ...(CONCURRENCY ? { concurrency: CONCURRENCY } : {}),
       restarts: aligned ? 0 : RESTARTS,
     });
     const l = r.lateness;
     log(
       `${aligned ? "aligned " : "offsets "}: lateness p50 ${l.p50} ms, p95 ${l.p95} ms, p99 ${l.p99} ms, max ${l.max} ms; ` +
         `${r.ran}/${r.expected} runs, ${r.missing} missing, ${r.duplicates} duplicate, ${r.offGrid} off-grid; ` +
-        `schedulers set up in ${r.schedulerSetupMs} ms`,
+        `schedulers set up in ${r.schedulerSetupMs} ms; CPU/run ${r.cpuUsPerRun} µs (this process), ` +
+        `Redis CPU/run ${r.redisCpuUsPerRun} µs; load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" ")}`,
     );
     return r;
   };
   const ours = await phase(false);
-  const aligned = await phase(true);
+  // BENCH_SKIP_CEILING=1 (experiments only): no aligned phase, so no ratio.
+  const aligned = process.env.BENCH_SKIP_CEILING === "1" ? ours : await phase(true);
   const { rows } = await admin.query("select count(*)::int as n from probe_results");
   log(`probe_results rows stored: ${rows[0].n}`);
   await admin.end();
@@ -65,12 +76,23 @@ try {
     intervalSeconds: INTERVAL_S,
     seconds: SECONDS,
     restarts: RESTARTS,
-    offsets: { ...ours.lateness, expected: ours.expected, missing: ours.missing, duplicates: ours.duplicates },
+    concurrency: ours.concurrency,
+    loadAverage: loadavg().map((l) => round(l, 2)),
+    offsets: {
+      ...ours.lateness,
+      expected: ours.expected,
+      missing: ours.missing,
+      duplicates: ours.duplicates,
+      offGrid: ours.offGrid,
+      cpuUsPerRun: ours.cpuUsPerRun,
+      redisCpuUsPerRun: ours.redisCpuUsPerRun,
+    },
     alignedRun: {
       ...aligned.lateness,
       expected: aligned.expected,
       missing: aligned.missing,
       duplicates: aligned.duplicates,
+      cpuUsPerRun: aligned.cpuUsPerRun,
     },
   });
 } finally {

@@ -1,28 +1,21 @@
-// A fleet of monitors probed through the product's scheduling and worker code path, instrumented:
-// BullMQ job schedulers made by the product's reconcileProbeSchedulers (its phase offsets), or aligned
-// ones (every monitor on the same millisecond) for the ceiling; a BullMQ Worker running the product's
-// probe processor (MonitorCache → HTTP probe → ResultBatcher → ingestProbeResults), with a thin wrapper
-// that records when each scheduled run starts. Import only after setupDatabase() (env is read at import).
-import { setMaxListeners } from "node:events";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+// A fleet of monitors probed through the product's worker (createWorkerApp: its scheduler reconciler and
+// phase offsets, BullMQ Worker settings, probe processor, MonitorCache, HTTP probe, ResultBatcher,
+// ingestProbeResults), in this process so every run's start can be recorded (the app's onProbeStart hook).
+// The ceiling phase uses aligned schedulers (every monitor on the same millisecond) instead of the
+// reconciler's. Import only after setupDatabase() (env is read at import).
 import type pg from "pg";
-import { ResultBatcher } from "../../apps/worker/src/batcher.ts";
+import { createWorkerApp, type WorkerApp } from "../../apps/worker/src/app.ts";
+import { env } from "../../apps/worker/src/env.ts";
 import { createLogger } from "../../apps/worker/src/logger.ts";
-import { MonitorCache } from "../../apps/worker/src/monitor-cache.ts";
-import { createProbeRunProcessor } from "../../apps/worker/src/processors/probe-run.ts";
 import {
-  createQueue,
+  createProbeQueue,
   createRedisConnection,
   phaseOffsetMs,
   probeRun,
   probeSchedulerId,
-  QUEUES,
   reconcileProbeSchedulers,
   slotFromSchedulerJobId,
 } from "../../packages/jobs/src/index.ts";
-import { createSsrfGuard } from "../../packages/probes/src/index.ts";
-import { ingestProbeResults } from "../../packages/services/src/index.ts";
 import { log, sleep, summarize } from "./harness.ts";
 
 export interface FleetMonitor {
@@ -58,10 +51,10 @@ export interface PhaseOptions {
   aligned: boolean;
   /** Measured seconds (after a warm-up of 1.5 intervals). */
   seconds: number;
-  concurrency: number;
-  /** Graceful worker restarts (close + new Worker) spread over the measured window. */
+  /** Probe concurrency of the worker (default: the worker's PROBE_CONCURRENCY default). */
+  concurrency?: number;
+  /** Graceful worker restarts (app.stop() + a new app) spread over the measured window. */
   restarts?: number;
-  onSample?: (s: { t: number; rss: number; heapUsed: number; redisBytes: number }) => void;
 }
 
 export interface PhaseResult {
@@ -73,15 +66,30 @@ export interface PhaseResult {
   offGrid: number;
   schedulerSetupMs: number;
   restarts: number;
+  /** CPU time of this process (worker + bench bookkeeping) per run in the measured window, µs. */
+  cpuUsPerRun: number;
+  /** Redis server CPU (all clients, so an upper bound for ours) per run in the measured window, µs. */
+  redisCpuUsPerRun: number;
+  concurrency: number;
+}
+
+const REGION = "local";
+
+async function redisCpuUs(c: ReturnType<typeof createRedisConnection>): Promise<number> {
+  const info = await c.info("cpu");
+  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return (sys + user) * 1e6;
 }
 
 export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   const intervalMs = Math.max(...opts.monitors.map((m) => m.intervalSeconds)) * 1000;
   const offsetOf = (id: string, every: number) => (opts.aligned ? 1 : phaseOffsetMs(id, every));
   const queueConn = createRedisConnection("worker", { name: "bench-queue" });
-  const queue = createQueue(QUEUES.probes, { connection: queueConn, prefix: opts.prefix });
+  const queue = createProbeQueue(REGION, { connection: queueConn, prefix: opts.prefix });
 
-  // Schedulers.
+  // Schedulers: the product's reconcile (the app's own boot reconcile then finds nothing to do), or
+  // aligned ones for the ceiling (the app's reconciler is off in that phase so it does not "fix" them).
   const t0 = performance.now();
   if (opts.aligned) {
     for (let i = 0; i < opts.monitors.length; i += 500) {
@@ -98,81 +106,57 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
       );
     }
   } else {
-    await reconcileProbeSchedulers(queue, opts.monitors);
+    await reconcileProbeSchedulers(queue, opts.monitors, { redis: queueConn });
   }
   const schedulerSetupMs = performance.now() - t0;
 
-  // Worker: the product's processor and batcher, wrapped to record each run's start.
-  const abort = new AbortController();
-  setMaxListeners(0, abort.signal);
-  const batcher = new ResultBatcher({
-    flushMs: 250,
-    maxRows: Math.min(500, opts.concurrency),
-    ingest: (rows) => ingestProbeResults(rows),
-    onError: (err) => console.warn(`flush failed: ${err}`),
-  });
-  const processor = createProbeRunProcessor({
-    monitors: new MonitorCache(5_000),
-    batcher,
-    ssrf: createSsrfGuard({ allowCidrs: ["127.0.0.0/8"] }),
-    signal: abort.signal,
-    log: createLogger("warn"),
-  });
   const runs: { monitorId: string; due: number; start: number }[] = [];
-  // BullMQ as the worker app resolves it (bench/ is not a workspace package).
-  const bullmqPath = createRequire(new URL("../../apps/worker/package.json", import.meta.url)).resolve("bullmq");
-  const { Worker } = (await import(
-    pathToFileURL(bullmqPath).href
-  )) as typeof import("../../apps/worker/node_modules/bullmq");
-  const workerConns: ReturnType<typeof createRedisConnection>[] = [];
-  const newWorker = () => {
-    const c = createRedisConnection("worker", { name: "bench-worker" });
-    workerConns.push(c);
-    const w = new Worker(
-      QUEUES.probes,
-      async (job) => {
+  const workerLog = createLogger(process.env.LOG_LEVEL ?? "warn");
+  const concurrency = opts.concurrency ?? env.PROBE_CONCURRENCY;
+  const newApp = () =>
+    createWorkerApp({
+      log: workerLog,
+      prefix: opts.prefix,
+      region: REGION,
+      concurrency,
+      flushMs: env.PROBE_FLUSH_MS,
+      flushRows: env.PROBE_FLUSH_ROWS,
+      redisTickMs: env.PROBE_REDIS_TICK_MS,
+      reconcileMs: env.SCHEDULER_RECONCILE_MS,
+      allowCidrs: ["127.0.0.0/8"],
+      schedule: !opts.aligned,
+      onProbeStart: (job) => {
         const start = Date.now();
         const due = slotFromSchedulerJobId(job.id);
         if (due !== null) runs.push({ monitorId: (job.data as { monitorId: string }).monitorId, due, start });
-        return processor(job);
       },
-      { connection: c, prefix: opts.prefix, concurrency: opts.concurrency },
-    );
-    w.on("failed", (_job, err) => console.warn(`job failed: ${err.message}`));
-    w.on("error", (err) => console.warn(`worker error: ${err.message}`));
-    return w;
-  };
-  let worker = newWorker();
-
-  // Sampling memory (this process and Redis) every 5 s.
-  const redisInfo = createRedisConnection("worker", { name: "bench-info" });
-  const started = Date.now();
-  const sampler = setInterval(async () => {
-    const info = await redisInfo.info("memory");
-    const m = process.memoryUsage();
-    opts.onSample?.({
-      t: Math.round((Date.now() - started) / 1000),
-      rss: m.rss,
-      heapUsed: m.heapUsed,
-      redisBytes: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0),
     });
-  }, 5_000);
+  let app: WorkerApp = newApp();
+  await app.start();
 
+  const redisInfo = createRedisConnection("worker", { name: "bench-info" });
   const wStart = Date.now() + 1.5 * intervalMs;
   const wEnd = wStart + opts.seconds * 1000;
+  await sleep(Math.max(0, wStart - Date.now()));
+  const cpu0 = process.cpuUsage();
+  const redis0 = await redisCpuUs(redisInfo);
+  const runs0 = runs.length;
   const restarts = opts.restarts ?? 0;
   for (let k = 1; k <= restarts; k++) {
     await sleep(Math.max(0, wStart + (k * (wEnd - wStart)) / (restarts + 1) - Date.now()));
     log(`restarting the worker (${k}/${restarts})`);
-    await worker.close();
-    worker = newWorker();
+    await app.stop();
+    app = newApp();
+    await app.start();
   }
-  await sleep(Math.max(0, wEnd - Date.now()) + 3_000); // let the last slots run
-  clearInterval(sampler);
-  await worker.close();
-  await batcher.close();
+  await sleep(Math.max(0, wEnd - Date.now()));
+  const cpu = process.cpuUsage(cpu0);
+  const redisUs = (await redisCpuUs(redisInfo)) - redis0;
+  const runsInWindow = Math.max(1, runs.length - runs0);
+  await sleep(3_000); // let the last slots run
+  await app.stop();
   await queue.close();
-  for (const c of [...workerConns, queueConn, redisInfo]) c.disconnect();
+  for (const c of [queueConn, redisInfo]) c.disconnect();
 
   // Exactness: every monitor's grid slot in [wStart, wEnd) ran exactly once; lateness of those runs.
   const seen = new Map<string, number>();
@@ -210,5 +194,8 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
     offGrid,
     schedulerSetupMs: Math.round(schedulerSetupMs),
     restarts,
+    cpuUsPerRun: Math.round((cpu.user + cpu.system) / runsInWindow),
+    redisCpuUsPerRun: Math.round(redisUs / runsInWindow),
+    concurrency,
   };
 }

@@ -1,7 +1,10 @@
 // Shared helpers for benchmarks: own database (cloned from the migrated template), own Redis prefix,
 // free ports, percentiles, and the one-JSON-object last line (shared/quality.md).
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import {
   cleanRedisPrefix,
@@ -140,6 +143,25 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err}`))));
   });
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * Compiles the worker (apps/worker/build.mjs → apps/worker/dist/main.js, what `npm start` runs) and
+ * returns the entry point to run with plain `node`.
+ */
+export function buildWorker(): string {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "apps/worker/build.mjs")], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`worker build failed (exit ${r.status})`);
+  return path.join(ROOT, "apps/worker/dist/main.js");
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
