@@ -51,7 +51,7 @@ export interface WorkerAppOptions {
    * runs, which an idle Redis does `hz` times a second (10 by default), so BullMQ's wait for the next
    * delayed probe job (BZPOPMIN with a timeout) can overshoot by up to 100 ms: the floor of schedule
    * lateness. Any command wakes the loop, so a PING every 10 ms bounds the overshoot by ≈ 10 ms for
-   * ≈ 100 tiny commands a second.
+   * at most 100 tiny commands a second (none while jobs keep the worker talking to Redis).
    */
   redisTickMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
@@ -117,6 +117,8 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
   let workers: Worker[] = [];
   let reconcileTimer: NodeJS.Timeout | null = null;
   let redisTick: NodeJS.Timeout | null = null;
+  /** When a probe job last started or ended (see the Redis tick). */
+  let lastJobAt = 0;
   let reconciling: Promise<void> | null = null;
   let stopped = false;
   let listener: MonitorChangeListener | null = null;
@@ -210,12 +212,15 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       const onProbeStart = opts.onProbeStart;
       const probeWorker = new Worker(
         probeQueue,
-        onProbeStart
-          ? (job: Job) => {
-              onProbeStart(job);
-              return processProbe(job);
-            }
-          : processProbe,
+        async (job: Job) => {
+          lastJobAt = Date.now();
+          onProbeStart?.(job);
+          try {
+            return await processProbe(job);
+          } finally {
+            lastJobAt = Date.now();
+          }
+        },
         {
           connection: conn("probes"),
           prefix,
@@ -273,8 +278,10 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       const tickMs = opts.redisTickMs ?? 10;
       if (tickMs > 0) {
         redisTick = setInterval(() => {
-          // Never queue pings while Redis is away (the connection buffers commands until it is back).
-          if (queueConn.status === "ready") queueConn.ping().catch(() => {});
+          // A job that started or ended within the tick talked to Redis anyway (the worker fetches and
+          // completes jobs there), which ran its loop: a busy worker sends no pings. Never queue pings
+          // while Redis is away (the connection buffers commands until it is back).
+          if (Date.now() - lastJobAt >= tickMs && queueConn.status === "ready") queueConn.ping().catch(() => {});
         }, tickMs);
         redisTick.unref();
       }
