@@ -81,7 +81,8 @@ if (!process.env.BENCH_B2_DIR) {
 } else {
   const { createSsrfGuard, httpProbe } = await import("../packages/probes/src/index.ts");
   const dir = process.env.BENCH_B2_DIR;
-  const SECONDS = envNumber("BENCH_DURATION_S", 8);
+  const SECONDS = envNumber("BENCH_DURATION_S", 5);
+  const ROUNDS = envNumber("BENCH_ROUNDS", 2);
   const SWEEP = (process.env.BENCH_CONCURRENCY ?? "8,32,128").split(",").map(Number);
   const port = await freePort();
   const target = await startProcess(process.execPath, [
@@ -130,13 +131,6 @@ if (!process.env.BENCH_B2_DIR) {
           resolve(false);
         });
       });
-    const raw = [];
-    for (const c of SWEEP) {
-      const r = await measure(c, rawOnce);
-      raw.push(r);
-      log(`raw tls.connect c=${c}: ${r.perSec}/s, ${r.cpuMsPerOp} ms CPU each, ${r.failed} failed ${tlsError}`);
-    }
-
     // Ours: the product's HTTP probe on an https:// URL (new connection, full handshake each).
     const ssrf = createSsrfGuard({ allowCidrs: ["127.0.0.0/8"] });
     const config = httpProbe.configSchema.parse({ url: `https://127.0.0.1:${port}/` });
@@ -150,11 +144,20 @@ if (!process.env.BENCH_B2_DIR) {
       resultKeys = Object.keys(r);
       return r.ok;
     };
+
+    // The machine is shared: raw and probe phases alternate (per concurrency, over BENCH_ROUNDS rounds) so
+    // that a change of load weighs on both alike; each side keeps its best phase.
+    const raw = [];
     const ours = [];
-    for (const c of SWEEP) {
-      const r = await measure(c, probeOnce);
-      ours.push(r);
-      log(`https probe c=${c}: ${r.perSec} probes/s, ${r.cpuMsPerOp} ms CPU each, ${r.failed} failed ${probeError}`);
+    for (let n = 1; n <= ROUNDS; n++) {
+      for (const c of SWEEP) {
+        const r = await measure(c, rawOnce);
+        raw.push({ round: n, ...r });
+        log(`raw tls.connect c=${c}: ${r.perSec}/s, ${r.cpuMsPerOp} ms CPU each, ${r.failed} failed ${tlsError}`);
+        const o = await measure(c, probeOnce);
+        ours.push({ round: n, ...o });
+        log(`https probe c=${c}: ${o.perSec} probes/s, ${o.cpuMsPerOp} ms CPU each, ${o.failed} failed ${probeError}`);
+      }
     }
     const best = <T extends { perSec: number }>(xs: T[]) => xs.reduce((a, b) => (b.perSec > a.perSec ? b : a));
     const b = best(ours);
@@ -169,7 +172,7 @@ if (!process.env.BENCH_B2_DIR) {
       ceiling: ceiling.perSec,
       ratio,
       target: ">= 0.8 ratio; <= 2 ms CPU per probe",
-      pass: ratio >= 0.8 && b.cpuMsPerOp <= 2 && b.failed === 0,
+      pass: ratio >= 0.8 && b.cpuMsPerOp <= 2 && ours.every((o) => o.failed === 0),
       cpuMsPerProbe: b.cpuMsPerOp,
       cpuMsPerRawHandshake: ceiling.cpuMsPerOp,
       bestConcurrency: b.concurrency,
