@@ -253,6 +253,8 @@ describe("http probe against a real server", () => {
     }
     expect(bad({ headers: { "X-A": "a\r\nInjected: 1" } })).toMatch(/line breaks/);
     expect(bad({ headers: { "bad name": "x" } })).toMatch(/is not valid/);
+    expect(bad({ headers: { "X-Snow": "☃" } })).toMatch(/Latin-1/);
+    expect(bad({ headers: { "X-Latin": "café" } })).toBe("");
     expect(bad({ headers: { "X-A": "1", "x-a": "2" } })).toMatch(/set twice/);
     expect(bad({ method: "GET", body: "x" })).toMatch(/cannot be sent with GET/);
     expect(bad({ method: "POST", body: "x".repeat(64 * 1024 + 1) })).toMatch(/at most 64 KiB/);
