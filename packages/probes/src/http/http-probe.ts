@@ -58,7 +58,7 @@ const HttpHeaders = z.record(z.string(), z.string()).superRefine((h, ctx) => {
     if (value.length > 8192) issue(`Header ${name}: value is too long (8192 characters max)`);
     if (/[\r\n\0]/.test(value)) issue(`Header ${name}: value cannot contain line breaks or NUL`);
     // HTTP/1.1 field values are bytes: the probe sends Latin-1 and refuses anything wider at run time.
-    else if (/[^\u0000-\u00ff]/.test(value)) {
+    else if (/[\u0100-\uffff]/.test(value)) {
       issue(`Header ${name}: value may only contain Latin-1 characters (encode others, e.g. percent-encoding)`);
     }
   }
