@@ -1,5 +1,6 @@
 import { getSystemPool } from "@steward/db";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ServiceContext } from "../context.ts";
 import { createWorld, userContext, type World } from "../testing/factories.ts";
 import { listProbeWorkers } from "./list-probe-workers.ts";
 import { recordWorkerHeartbeat } from "./record-worker-heartbeat.ts";
@@ -7,6 +8,11 @@ import { recordWorkerHeartbeat } from "./record-worker-heartbeat.ts";
 // The fleet page's region coverage: regions used by active monitors of the tenants the actor reaches,
 // with their live workers; a used region without a live worker is flagged (its monitors go UNKNOWN).
 let w: World;
+/** As the API builds it for an authed (not tenant) procedure: no reachable tenants in the context. */
+const apiContext = async (user: World["personas"]["providerAdmin"]["user"]): Promise<ServiceContext> => ({
+  ...(await userContext(user)),
+  reachableTenantIds: [],
+});
 
 beforeAll(async () => {
   w = await createWorld();
@@ -30,14 +36,14 @@ beforeAll(async () => {
 
 describe("fleet region coverage", () => {
   it("flags used regions without a live worker first, and counts only reachable tenants' monitors", async () => {
-    const admin = await listProbeWorkers(await userContext(w.personas.providerAdmin.user));
+    const admin = await listProbeWorkers(await apiContext(w.personas.providerAdmin.user));
     expect(admin.regions.filter((r) => ["eu", "us", "ap", "secret-x"].includes(r.region))).toEqual([
       { region: "ap", liveWorkers: 0, monitors: 1, uncovered: true },
       { region: "us", liveWorkers: 0, monitors: 1, uncovered: true },
       { region: "eu", liveWorkers: 1, monitors: 1, uncovered: false },
     ]);
     // Engineer scoped to A: B's region is not theirs to see; X (another provider) never appears.
-    const eng = await listProbeWorkers(await userContext(w.personas.engineerA.user));
+    const eng = await listProbeWorkers(await apiContext(w.personas.engineerA.user));
     const names = eng.regions.map((r) => r.region);
     expect(names).toContain("us");
     expect(names).not.toContain("ap");
@@ -46,7 +52,7 @@ describe("fleet region coverage", () => {
 
   it("paused monitors do not make a region needed", async () => {
     await getSystemPool().query(`UPDATE monitors SET paused = true WHERE id = $1`, [w.tenants.B.monitorId]);
-    const admin = await listProbeWorkers(await userContext(w.personas.providerAdmin.user));
+    const admin = await listProbeWorkers(await apiContext(w.personas.providerAdmin.user));
     expect(admin.regions.find((r) => r.region === "ap")).toBeUndefined();
   });
 });

@@ -16,7 +16,9 @@ export const WORKER_FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
  * is the "silent region" the watchdog turns UNKNOWN, shown here first.
  */
 export async function listProbeWorkers(ctx: ServiceContext) {
-  await requireProviderStaff(ctx, FLEET_ROLES);
+  const { access } = await requireProviderStaff(ctx, FLEET_ROLES);
+  // From the memberships, not ctx: the fleet page's context is outside any tenant.
+  const reachable = access.tenants.map((t) => t.id);
   const now = new Date();
   const rows = await getAppDb().probeWorker.findMany({
     where: { lastHeartbeatAt: { gt: new Date(now.getTime() - WORKER_FORGET_AFTER_MS) } },
@@ -41,10 +43,10 @@ export async function listProbeWorkers(ctx: ServiceContext) {
   });
   const live = workers.filter((w) => !w.stale);
   const used =
-    ctx.reachableTenantIds.length === 0
+    reachable.length === 0
       ? []
       : await withTenant(
-          ctx.reachableTenantIds,
+          reachable,
           (tx) =>
             tx.$queryRaw<{ region: string; monitors: number }[]>`
             SELECT g.region, count(*)::int AS monitors
