@@ -94,6 +94,10 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     probes: createProbeQueue(region, { connection: queueConn, prefix }),
     maintenance: createQueue(QUEUES.maintenance, { connection: queueConn, prefix }),
   };
+  for (const q of Object.values(queues)) {
+    // Without a listener BullMQ prints connection errors (a Redis restart) to the console.
+    q.on("error", (err) => log.warn({ err: err.message, queue: q.name }, "queue error"));
+  }
   const monitors = new MonitorCache(opts.monitorCacheMs ?? 300_000);
   const batcher = new ResultBatcher({
     flushMs: opts.flushMs,
@@ -173,6 +177,17 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     return reconciling;
   }
 
+  /** The cluster-wide maintenance schedulers (every worker upserts the same ids). */
+  async function registerMaintenanceSchedulers(): Promise<void> {
+    await queues.maintenance.upsertJobScheduler(
+      PARTITIONS_SCHEDULER_ID,
+      { every: PARTITIONS_EVERY_MS },
+      { name: partitionsEnsure.name, data: { daysAhead: 7 }, opts: partitionsEnsure.options },
+    );
+    await registerRollupSchedulers(queues.maintenance);
+    await registerWatchdogScheduler(queues.maintenance);
+  }
+
   function scheduleReconcile() {
     reconcileTimer = setTimeout(async () => {
       try {
@@ -247,17 +262,27 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         );
       }
 
-      await queues.maintenance.upsertJobScheduler(
-        PARTITIONS_SCHEDULER_ID,
-        { every: PARTITIONS_EVERY_MS },
-        { name: partitionsEnsure.name, data: { daysAhead: 7 }, opts: partitionsEnsure.options },
-      );
-      await registerRollupSchedulers(queues.maintenance);
-      await registerWatchdogScheduler(queues.maintenance);
+      await registerMaintenanceSchedulers();
       if (opts.schedule !== false) {
         await reconcile().catch((err) => log.warn({ err }, "initial scheduler reconcile failed (will retry)"));
         scheduleReconcile();
       }
+      // Redis is only a cache of the schedules (Postgres is the truth): when the connection comes back —
+      // a Redis restart may have lost every key — re-register the cluster schedulers and reconcile in full
+      // at once instead of waiting for the next period.
+      let redisLost = false;
+      queueConn.on("close", () => {
+        if (!stopped) redisLost = true;
+      });
+      queueConn.on("ready", () => {
+        if (!redisLost || stopped) return;
+        redisLost = false;
+        log.info("redis connection back: re-registering schedules");
+        void (async () => {
+          await registerMaintenanceSchedulers();
+          if (opts.schedule !== false) await reconcile();
+        })().catch((err) => log.warn({ err }, "re-registering schedules failed (the periodic reconcile retries)"));
+      });
       let connectedOnce = false;
       listener = listenMonitorChanges({
         onMonitor: onMonitorChanged,
