@@ -322,8 +322,11 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       await listener?.close();
       await reconciling?.catch(() => {});
       await targeted;
-      // Waits for active jobs; their results are flushed by the batcher meanwhile.
-      await Promise.all(workers.map((w) => w.close()));
+      // Waits for active jobs; each completes once its result is committed, which the batcher now does
+      // without waiting for its timer.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      batcher.hurry();
+      await closing;
       await batcher.close();
       await Promise.all([queues.probes.close(), queues.maintenance.close()]);
       for (const c of connections) c.disconnect();

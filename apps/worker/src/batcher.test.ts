@@ -25,6 +25,27 @@ const row = (monitorId: string, slot: number): ProbeResultRow => ({
 });
 
 describe("ResultBatcher", () => {
+  it("hurry() flushes pending and later rows without waiting for flushMs", async () => {
+    const flushes: number[] = [];
+    const b = new ResultBatcher({
+      flushMs: 60_000,
+      maxRows: 100,
+      ingest: async (rows) => {
+        flushes.push(rows.length);
+        return summary(rows);
+      },
+    });
+    const first = b.add(row("m", 1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(flushes).toEqual([]); // waiting for the 60 s timer
+    b.hurry();
+    await first;
+    expect(flushes).toEqual([1]);
+    await b.add(row("m", 2)); // resolves without the 60 s wait
+    expect(flushes).toEqual([1, 1]);
+    await b.close();
+  });
+
   it("flushes at maxRows without waiting for the timer, one flush at a time", async () => {
     const flushes: number[] = [];
     let active = 0;

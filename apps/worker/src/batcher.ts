@@ -29,6 +29,8 @@ export class ResultBatcher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  /** Set by hurry(): rows are flushed as soon as they arrive (no flushMs wait). */
+  private urgent = false;
 
   constructor(private readonly opts: BatcherOptions) {}
 
@@ -41,7 +43,7 @@ export class ResultBatcher {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ row, resolve, reject });
       if (this.pending.length >= this.opts.maxRows) void this.flush();
-      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+      else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.delay());
     });
   }
 
@@ -60,8 +62,22 @@ export class ResultBatcher {
     await this.flushing;
     if (this.pending.length > 0 && !this.timer) {
       if (this.pending.length >= this.opts.maxRows || this.closed) void this.flush();
-      else this.timer = setTimeout(() => void this.flush(), this.opts.flushMs);
+      else this.timer = setTimeout(() => void this.flush(), this.delay());
     }
+  }
+
+  /**
+   * From now on, write rows without waiting for flushMs (flushes still run one at a time): a stopping
+   * worker's in-flight jobs complete only once their results are committed, so the shutdown — and the
+   * gap before a restarted worker takes jobs again — no longer waits for the flush timer.
+   */
+  hurry(): void {
+    this.urgent = true;
+    if (this.pending.length > 0) void this.flush();
+  }
+
+  private delay(): number {
+    return this.urgent ? 0 : this.opts.flushMs;
   }
 
   /** Stop accepting rows and flush everything pending. */
