@@ -6,6 +6,7 @@ import {
   getProbe,
   HeartbeatConfig,
   heartbeatGraceSeconds,
+  type Probe,
   type ProbeResult,
   type SsrfGuard,
 } from "@steward/probes";
@@ -87,6 +88,20 @@ export function tenantGuards(deployment: SsrfGuard, max = 1000): (tenantAllowCid
   };
 }
 
+/**
+ * A monitor's probe config, validated once per cached monitor object (MonitorCache hands out the same
+ * object until the monitor changes or its entry expires) instead of once per probe.
+ */
+const parsedConfigs = new WeakMap<ProbeTarget, ReturnType<Probe["configSchema"]["safeParse"]>>();
+function parsedConfig(probe: Probe, monitor: ProbeTarget): ReturnType<Probe["configSchema"]["safeParse"]> {
+  let parsed = parsedConfigs.get(monitor);
+  if (!parsed) {
+    parsed = probe.configSchema.safeParse(monitor.config);
+    parsedConfigs.set(monitor, parsed);
+  }
+  return parsed;
+}
+
 export function createProbeRunProcessor(deps: ProbeRunDeps) {
   const guardFor = deps.guardFor ?? tenantGuards(deps.ssrf);
   return async function processProbeRun(job: Job): Promise<ProbeRunOutcome> {
@@ -112,7 +127,7 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
 
     let result: ProbeResult;
     const probe = getProbe(monitor.kind);
-    const config = probe?.configSchema.safeParse(monitor.config);
+    const config = probe ? parsedConfig(probe, monitor) : undefined;
     if (monitor.kind === "HEARTBEAT") {
       result = await heartbeatResult(monitor, deps);
     } else if (!probe) {
