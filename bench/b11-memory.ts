@@ -138,12 +138,14 @@ try {
           external: number;
           arrayBuffers: number;
           rss: number;
+          spaces?: Record<string, number>;
         },
     );
   const last = heap[heap.length - 1]!;
   log(
     `worker process.memoryUsage() after a full GC: rss ${round(last.rss / MB, 1)} MB, heapTotal ${round(last.heapTotal / MB, 1)} MB, ` +
-      `heapUsed ${round(last.heapUsed / MB, 1)} MB, external ${round(last.external / MB, 1)} MB (arrayBuffers ${round(last.arrayBuffers / MB, 1)} MB)`,
+      `heapUsed ${round(last.heapUsed / MB, 1)} MB, external ${round(last.external / MB, 1)} MB (arrayBuffers ${round(last.arrayBuffers / MB, 1)} MB); ` +
+      `heap spaces (MB) ${JSON.stringify(last.spaces ?? {})}`,
   );
   const { stored, inWindow } = await (async () => {
     const c = await db.admin();

@@ -52,6 +52,11 @@ try {
           .map((l) => l.toFixed(2))
           .join(" ")}`,
     );
+    for (const m of r.timeline) {
+      log(
+        `  minute ${m.minute}: ${m.runs} runs, ${m.missing} missing, lateness p50 ${m.p50} ms, p99 ${m.p99} ms, load ${m.load1}`,
+      );
+    }
     return r;
   };
   const ours = await phase(false);
@@ -86,6 +91,7 @@ try {
       offGrid: ours.offGrid,
       cpuUsPerRun: ours.cpuUsPerRun,
       redisCpuUsPerRun: ours.redisCpuUsPerRun,
+      timeline: ours.timeline,
     },
     alignedRun: {
       ...aligned.lateness,

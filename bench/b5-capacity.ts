@@ -59,7 +59,8 @@ try {
 
   for (let i = 0; i < WORKERS; i++) {
     workers.push(
-      spawn(process.execPath, [entry], {
+      // BENCH_WORKER_NODE_ARGS: extra node flags for the workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+      spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), entry], {
         cwd: root,
         // BENCH_WORKER_LOG=<file>: the workers' debug logs (flush sizes and times) go there.
         stdio: [

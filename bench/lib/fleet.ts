@@ -3,6 +3,7 @@
 // ingestProbeResults), in this process so every run's start can be recorded (the app's onProbeStart hook).
 // The ceiling phase uses aligned schedulers (every monitor on the same millisecond) instead of the
 // reconciler's. Import only after setupDatabase() (env is read at import).
+import { loadavg } from "node:os";
 import type pg from "pg";
 import { createWorkerApp, type WorkerApp } from "../../apps/worker/src/app.ts";
 import { env } from "../../apps/worker/src/env.ts";
@@ -71,6 +72,8 @@ export interface PhaseResult {
   /** Redis server CPU (all clients, so an upper bound for ours) per run in the measured window, µs. */
   redisCpuUsPerRun: number;
   concurrency: number;
+  /** Per minute of the measured window (by slot): runs, missing slots, lateness, 1-min load average. */
+  timeline: { minute: number; runs: number; missing: number; p50: number; p99: number; load1: number }[];
 }
 
 const REGION = "local";
@@ -138,6 +141,8 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   const wStart = Date.now() + 1.5 * intervalMs;
   const wEnd = wStart + opts.seconds * 1000;
   await sleep(Math.max(0, wStart - Date.now()));
+  const loads: { t: number; load1: number }[] = [];
+  const loadSampler = setInterval(() => loads.push({ t: Date.now(), load1: loadavg()[0]! }), 10_000);
   const cpu0 = process.cpuUsage();
   const redis0 = await redisCpuUs(redisInfo);
   const runs0 = runs.length;
@@ -153,6 +158,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   const cpu = process.cpuUsage(cpu0);
   const redisUs = (await redisCpuUs(redisInfo)) - redis0;
   const runsInWindow = Math.max(1, runs.length - runs0);
+  clearInterval(loadSampler);
   await sleep(3_000); // let the last slots run
   await app.stop();
   await queue.close();
@@ -161,12 +167,16 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   // Exactness: every monitor's grid slot in [wStart, wEnd) ran exactly once; lateness of those runs.
   const seen = new Map<string, number>();
   const lateness: number[] = [];
+  const minuteOf = (due: number) => Math.floor((due - wStart) / 60_000);
+  const minutes = Math.ceil((wEnd - wStart) / 60_000);
+  const perMinute = Array.from({ length: minutes }, () => ({ lateness: [] as number[], missing: 0 }));
   let offGrid = 0;
   for (const r of runs) {
     if (r.due < wStart || r.due >= wEnd) continue;
     const key = `${r.monitorId}|${r.due}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
     lateness.push(r.start - r.due);
+    perMinute[minuteOf(r.due)]?.lateness.push(r.start - r.due);
   }
   let expected = 0;
   let missing = 0;
@@ -175,9 +185,19 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
     const off = offsetOf(m.id, every);
     for (let s = Math.ceil((wStart - off) / every) * every + off; s < wEnd; s += every) {
       expected++;
-      if (!seen.has(`${m.id}|${s}`)) missing++;
+      if (!seen.has(`${m.id}|${s}`)) {
+        missing++;
+        const b = perMinute[minuteOf(s)];
+        if (b) b.missing++;
+      }
     }
   }
+  const timeline = perMinute.map((b, minute) => {
+    const l = summarize(b.lateness);
+    const inMinute = loads.filter((x) => minuteOf(x.t) === minute).map((x) => x.load1);
+    const load1 = inMinute.length ? inMinute.reduce((a, x) => a + x, 0) / inMinute.length : Number.NaN;
+    return { minute, runs: l.n, missing: b.missing, p50: l.p50, p99: l.p99, load1: Math.round(load1 * 10) / 10 };
+  });
   const byId = new Map(opts.monitors.map((m) => [m.id, m]));
   for (const key of seen.keys()) {
     const [id, due] = key.split("|") as [string, string];
@@ -197,5 +217,6 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
     cpuUsPerRun: Math.round((cpu.user + cpu.system) / runsInWindow),
     redisCpuUsPerRun: Math.round(redisUs / runsInWindow),
     concurrency,
+    timeline,
   };
 }
