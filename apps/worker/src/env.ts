@@ -24,7 +24,7 @@ export const env = createEnv({
     PROBE_FLUSH_MS: z.coerce.number().int().min(10).max(10_000).default(250),
     PROBE_FLUSH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
     /** PING Redis every N ms so BullMQ's delayed probe jobs start on time (0: off; see WorkerAppOptions). */
-    PROBE_REDIS_TICK_MS: z.coerce.number().int().min(0).max(1_000).default(10),
+    PROBE_REDIS_TICK_MS: z.coerce.number().int().min(0).max(1_000).default(20),
     /** The region this worker probes from; it runs the monitors that list this region. */
     PROBE_REGION: z
       .string()
