@@ -51,9 +51,10 @@ export interface WorkerAppOptions {
    * event loop runs, which an idle Redis does `hz` times a second (10 by default), so BullMQ's wait for the
    * next delayed probe job (BZPOPMIN with a timeout) can overshoot by up to 100 ms: the floor of schedule
    * lateness. Any command wakes the loop, so a PING every 20 ms bounds the overshoot by ≈ 20 ms. The price
-   * is CPU at low probe rates: jobs due a few ms apart are then fetched one wake-up each instead of in
-   * batches of ≈ 100 ms (measured at 200 probes/s: p99 lateness 101 → 38 ms for +16 % CPU per probe;
-   * with 10 ms, 20 ms for +47 %). With Redis at `hz 100` the tick can be 0.
+   * is CPU at low probe rates, where jobs due a few ms apart are then fetched one wake-up each instead of
+   * in batches of ≈ 100 ms: ≈ +15–25 % CPU per probe at 200 probes/s (2,000 monitors × 10 s: p99 lateness
+   * ≈ 100 ms → 20–40 ms). Job traffic does not replace the tick: a busy worker's jobs wait for the batch
+   * commit, so Redis hears from it in bursts. With Redis at `hz 100` the tick can be 0.
    */
   redisTickMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
@@ -123,8 +124,6 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
   let workers: Worker[] = [];
   let reconcileTimer: NodeJS.Timeout | null = null;
   let redisTick: NodeJS.Timeout | null = null;
-  /** When a probe job last started or ended (see the Redis tick). */
-  let lastJobAt = 0;
   let reconciling: Promise<void> | null = null;
   let stopped = false;
   let listener: MonitorChangeListener | null = null;
@@ -229,15 +228,12 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       const onProbeStart = opts.onProbeStart;
       const probeWorker = new Worker(
         probeQueue,
-        async (job: Job) => {
-          lastJobAt = Date.now();
-          onProbeStart?.(job);
-          try {
-            return await processProbe(job);
-          } finally {
-            lastJobAt = Date.now();
-          }
-        },
+        onProbeStart
+          ? (job: Job) => {
+              onProbeStart(job);
+              return processProbe(job);
+            }
+          : processProbe,
         {
           connection: conn("probes"),
           prefix,
@@ -305,10 +301,8 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
       const tickMs = opts.redisTickMs ?? 20;
       if (tickMs > 0) {
         redisTick = setInterval(() => {
-          // A job that started or ended within the tick talked to Redis anyway (the worker fetches and
-          // completes jobs there), which ran its loop: a busy worker sends no pings. Never queue pings
-          // while Redis is away (the connection buffers commands until it is back).
-          if (Date.now() - lastJobAt >= tickMs && queueConn.status === "ready") queueConn.ping().catch(() => {});
+          // Never queue pings while Redis is away (the connection buffers commands until it is back).
+          if (queueConn.status === "ready") queueConn.ping().catch(() => {});
         }, tickMs);
         redisTick.unref();
       }
