@@ -88,10 +88,10 @@ try {
   log(`reference: idle node RSS ${round(idleRss / MB, 1)} MB`);
 
   // The real worker process, compiled as `npm start` runs it.
-  const entry = buildWorker();
+  const workerArgs = buildWorker(["--expose-gc", "--import", path.join(root, "bench/lib/mem-reporter.mjs")]);
   const memFile = path.join(tmp, "mem.jsonl");
   const healthPort = await freePort();
-  worker = spawn(process.execPath, ["--expose-gc", "--import", path.join(root, "bench/lib/mem-reporter.mjs"), entry], {
+  worker = spawn(process.execPath, workerArgs, {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: {

@@ -47,7 +47,7 @@ try {
 
   const { insertMonitors } = await import("./lib/fleet.ts");
   const { probeQueueName } = await import("../packages/jobs/src/index.ts");
-  const entry = buildWorker();
+  const workerArgs = buildWorker();
   const admin = await db.admin();
   await insertMonitors(admin, MONITORS, url, INTERVAL_S);
   log(
@@ -59,8 +59,7 @@ try {
 
   for (let i = 0; i < WORKERS; i++) {
     workers.push(
-      // BENCH_WORKER_NODE_ARGS: extra node flags for the workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
-      spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? []), entry], {
+      spawn(process.execPath, workerArgs, {
         cwd: root,
         // BENCH_WORKER_LOG=<file>: the workers' debug logs (flush sizes and times) go there.
         stdio: [

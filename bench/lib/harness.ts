@@ -6,6 +6,8 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+// @ts-expect-error build.mjs is plain JavaScript without type declarations
+import { NODE_ARGS } from "../../apps/worker/build.mjs";
 import {
   cleanRedisPrefix,
   createTestDatabase,
@@ -145,16 +147,19 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   });
 }
 
+const WORKER_NODE_ARGS = NODE_ARGS as string[];
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
- * Compiles the worker (apps/worker/build.mjs → apps/worker/dist/main.js, what `npm start` runs) and
- * returns the entry point to run with plain `node`.
+ * Compiles the worker (apps/worker/build.mjs → apps/worker/dist/main.js) and returns the node arguments
+ * that run it as `npm start` does (the worker's node flags, then the entry point), plus `extra` flags
+ * (BENCH_WORKER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p") before the entry point.
  */
-export function buildWorker(): string {
+export function buildWorker(extra: readonly string[] = []): string[] {
   const r = spawnSync(process.execPath, [path.join(ROOT, "apps/worker/build.mjs")], { stdio: "inherit" });
   if (r.status !== 0) throw new Error(`worker build failed (exit ${r.status})`);
-  return path.join(ROOT, "apps/worker/dist/main.js");
+  const fromEnv = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  return [...WORKER_NODE_ARGS, ...fromEnv, ...extra, path.join(ROOT, "apps/worker/dist/main.js")];
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
