@@ -100,6 +100,9 @@ export async function setTarget(page: Page, name: string, status: 200 | 503): Pr
 
 /** Screenshot the page in light and dark (under SCREENS) and check each with axe. */
 export async function shoot(page: Page, name: string): Promise<void> {
+  // No toast in flight (they animate over the page), and from the top (the header is sticky).
+  await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 15_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));

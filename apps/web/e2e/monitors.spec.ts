@@ -1,29 +1,5 @@
-import path from "node:path";
 import type { Page } from "@playwright/test";
-import {
-  DEMO_ESTATE_URL,
-  expect,
-  expectAccessible,
-  loginAs,
-  SCREENS,
-  setTarget,
-  signOut,
-  test,
-  trpcMutation,
-  USERS,
-} from "./fixtures.ts";
-
-async function shoot(page: Page, name: string) {
-  // No toast in flight (they animate over the page), and from the top (the header is sticky).
-  await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 15_000 });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));
-    await page.screenshot({ path: path.join(SCREENS, `${name}-${scheme}.png`), fullPage: true });
-    await expectAccessible(page);
-  }
-}
+import { DEMO_ESTATE_URL, expect, loginAs, setTarget, shoot, signOut, test, trpcMutation, USERS } from "./fixtures.ts";
 
 async function tenantId(page: Page, slug: string): Promise<string> {
   const res = await page.request.get("/api/trpc/me.get");
