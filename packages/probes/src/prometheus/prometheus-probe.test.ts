@@ -26,6 +26,14 @@ beforeAll(async () => {
       res.end(EXPOSITION);
     } else if (req.url === "/big") {
       res.end("x".repeat(4096));
+    } else if (req.url === "/exact") {
+      // exactly 1,024 bytes, sent chunked (no content-length), ending in a valid sample
+      const line = "up 1\n";
+      res.write("#".repeat(1024 - line.length - 1));
+      res.end(`\n${line}`);
+    } else if (req.url === "/moved") {
+      res.writeHead(302, { location: "/metrics" });
+      res.end();
     } else if (req.url === "/hang") {
       // never answers
     } else {
@@ -99,6 +107,18 @@ describe("prometheus probe against a real exposition endpoint", () => {
         probeCtx(),
       ),
     ).toMatchObject({ ok: false, error: "exposition larger than 1024 bytes" });
+  });
+
+  it("a body of exactly maxBytes (chunked) is read whole; a redirect is a failed scrape, not followed", async () => {
+    expect(
+      await prometheusProbe.run(
+        cfg({ url: `${base}/exact`, metric: "up", op: "eq", threshold: 1, maxBytes: 1024 }),
+        probeCtx(),
+      ),
+    ).toMatchObject({ ok: true, statusCode: 200 });
+    expect(
+      await prometheusProbe.run(cfg({ url: `${base}/moved`, metric: "up", op: "eq", threshold: 1 }), probeCtx()),
+    ).toMatchObject({ ok: false, statusCode: 302, error: "scrape returned status 302" });
   });
 
   it("hang → timeout fail; worker abort → unknown; SSRF refused without an allowlist", async () => {

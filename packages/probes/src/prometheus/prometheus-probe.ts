@@ -1,6 +1,6 @@
-import { Client } from "undici";
 import { z } from "zod";
-import { checkLiteralHost, runProbe } from "../common/probe-run.ts";
+import { runProbe } from "../common/probe-run.ts";
+import { guardedRequest } from "../http/guarded-request.ts";
 import type { Probe } from "../probe.ts";
 import { COMPARISON_OPS, compare, parseExposition, type Sample } from "./exposition.ts";
 
@@ -49,49 +49,32 @@ export const prometheusProbe: Probe<"PROMETHEUS", typeof PrometheusProbeConfig> 
   configSchema: PrometheusProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      const url = new URL(config.url);
-      checkLiteralHost(url.hostname, ctx.ssrf);
-      const client = new Client(url.origin, {
-        connect: { lookup: ctx.ssrf.lookup, timeout: ctx.timeoutMs, keepAlive: false },
-        connectTimeout: ctx.timeoutMs,
-        headersTimeout: ctx.timeoutMs,
-        bodyTimeout: ctx.timeoutMs,
-        maxHeaderSize: 16 * 1024,
-        pipelining: 1,
-        allowH2: false,
-      });
-      run.defer(() => {
-        client.destroy().catch(() => {});
-      });
-      const res = await client.request({
+      // The same SSRF-pinned HTTP/1.1 exchange as the HTTP probe (ADR 0009): one connection to the checked
+      // address, no redirects (a 3xx is a failed scrape), at most maxBytes + 1 body bytes read.
+      const res = await guardedRequest({
+        url: config.url,
         method: "GET",
-        path: `${url.pathname}${url.search}`,
         headers: {
           "user-agent": "Steward-Probe/1.0",
           // The classic text format; no compression so maxBytes bounds what we hold in memory.
           accept: "text/plain;version=0.0.4;q=1,*/*;q=0.1",
           "accept-encoding": "identity",
-          connection: "close",
         },
+        maxRedirects: 0,
+        maxBodyBytes: config.maxBytes + 1,
+        collectBody: true,
+        guard: ctx.ssrf,
         signal: run.signal,
+        timeoutMs: ctx.timeoutMs,
+        maxHeaderBytes: 16 * 1024,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      try {
-        for await (const chunk of res.body) {
-          size += (chunk as Buffer).length;
-          if (size > config.maxBytes) {
-            return { ok: false, statusCode: res.statusCode, error: `exposition larger than ${config.maxBytes} bytes` };
-          }
-          chunks.push(chunk as Buffer);
-        }
-      } finally {
-        if (!res.body.destroyed) res.body.destroy();
+      if (res.bodyBytes > config.maxBytes) {
+        return { ok: false, statusCode: res.statusCode, error: `exposition larger than ${config.maxBytes} bytes` };
       }
       if (res.statusCode < 200 || res.statusCode >= 300) {
         return { ok: false, statusCode: res.statusCode, error: `scrape returned status ${res.statusCode}` };
       }
-      const { samples } = parseExposition(Buffer.concat(chunks).toString("utf8"));
+      const { samples } = parseExposition(res.body.toString("utf8"));
       const wanted = Object.entries(config.labels);
       const series = samples.filter((s) => s.name === config.metric && wanted.every(([k, v]) => s.labels[k] === v));
       const selector = fmtSeries({ name: config.metric, labels: config.labels });

@@ -1,5 +1,7 @@
 import { getSystemPool } from "@steward/db";
 import { type ApplySummary, applyProbeOutcomes } from "../monitor-state/apply-probe-outcomes.ts";
+import { earliestPossiblyRolled } from "../rollup/rollup-plan.ts";
+import { ROLLUP_LOCK_SQL, retractWatermarks } from "../rollup/rollup-watermarks.ts";
 import type { ProbeResultRow } from "./probe-result-row.ts";
 import { recordProbeResults } from "./record-probe-results.ts";
 import type { SqlClient } from "./sql.ts";
@@ -29,9 +31,24 @@ export async function ingestProbeResults(
   const client = await pool.connect();
   let broken = false;
   try {
+    const now = Date.now();
+    const late = earliestPossiblyRolled(
+      rows.map((r) => r.scheduledAt.getTime()),
+      now,
+    );
     await client.query("BEGIN");
+    // Before any row lock is taken: a rollup run in progress finishes first (and sees nothing of ours).
+    if (late !== null) await client.query(ROLLUP_LOCK_SQL);
     const inserted = await recordProbeResults(client, rows);
     const applied = await applyProbeOutcomes(client, inserted);
+    if (late !== null) {
+      // What was stored (a replayed row changes nothing) and the state changes it made.
+      const stale = earliestPossiblyRolled(
+        [...inserted.map((r) => r.scheduledAt.getTime()), ...applied.changes.map((c) => c.at.getTime())],
+        now,
+      );
+      if (stale !== null) await retractWatermarks(client, new Date(stale));
+    }
     await client.query("COMMIT");
     return { received: rows.length, inserted: inserted.length, ...applied };
   } catch (err) {

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DAY_MS, HOUR_MS, planRollupWindow, type Range } from "./rollup-plan.ts";
+import {
+  DAY_MS,
+  earliestPossiblyRolled,
+  HOUR_MS,
+  planRollupWindow,
+  type Range,
+  ROLLUP_SETTLE_MS,
+} from "./rollup-plan.ts";
 
 const T0 = Date.UTC(2026, 9, 1);
 const d = (ms: number) => new Date(T0 + ms);
@@ -67,5 +74,27 @@ describe("planRollupWindow", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("earliestPossiblyRolled", () => {
+  const hourEnd = T0 + HOUR_MS; // results of hour T0 are rolled from hourEnd + settle on
+
+  it("nothing is late before the hour could have been rolled (one minute of slack)", () => {
+    expect(earliestPossiblyRolled([T0 + 5, T0 + 59 * 60_000], hourEnd + ROLLUP_SETTLE_MS - 60_001)).toBeNull();
+    expect(earliestPossiblyRolled([T0 + 5, T0 + 59 * 60_000], hourEnd + ROLLUP_SETTLE_MS - 60_000)).toBe(T0 + 5);
+    expect(earliestPossiblyRolled([], hourEnd + DAY_MS)).toBeNull();
+  });
+
+  it("answers the earliest late time, ignoring times of hours not rolled yet", () => {
+    const now = hourEnd + 3 * HOUR_MS + 30_000; // hours T0 .. T0+2h may be rolled, T0+3h not yet
+    expect(earliestPossiblyRolled([T0 + 3 * HOUR_MS + 1, T0 + 2 * HOUR_MS + 7, T0 + HOUR_MS + 9], now)).toBe(
+      T0 + HOUR_MS + 9,
+    );
+    expect(earliestPossiblyRolled([T0 + 3 * HOUR_MS + 1], now)).toBeNull();
+    // A longer settle time makes fewer hours possibly rolled.
+    const justAfter = hourEnd + 2 * HOUR_MS + 90_000;
+    expect(earliestPossiblyRolled([T0 + 2 * HOUR_MS + 7], justAfter)).toBe(T0 + 2 * HOUR_MS + 7);
+    expect(earliestPossiblyRolled([T0 + 2 * HOUR_MS + 7], justAfter, 10 * 60_000)).toBeNull();
   });
 });

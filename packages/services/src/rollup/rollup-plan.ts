@@ -32,6 +32,30 @@ export interface RollupPlan {
 export const floorTo = (t: number, step: number) => Math.floor(t / step) * step;
 export const ceilTo = (t: number, step: number) => Math.ceil(t / step) * step;
 
+/** An hour is rolled once it ended this long ago (advanceRollups' default settle time). */
+export const ROLLUP_SETTLE_MS = 120_000;
+/** Slack for clocks that disagree and a rollup run already under way. */
+const LATE_SLACK_MS = 60_000;
+
+/**
+ * The earliest of `times` (epoch ms) whose hour the rollup job may already have rolled at `nowMs`, or
+ * null when every one is still in an hour the job has not reached. A result or state change there is
+ * "late": the rollups that cover it are stale until the hour is rolled again (ADR 0010).
+ */
+export function earliestPossiblyRolled(
+  times: Iterable<number>,
+  nowMs: number,
+  settleMs: number = ROLLUP_SETTLE_MS,
+): number | null {
+  let earliest: number | null = null;
+  for (const t of times) {
+    if (floorTo(t, HOUR_MS) + HOUR_MS + settleMs - LATE_SLACK_MS <= nowMs && (earliest === null || t < earliest)) {
+      earliest = t;
+    }
+  }
+  return earliest;
+}
+
 const range = (from: number, to: number): Range[] => (to > from ? [{ from: new Date(from), to: new Date(to) }] : []);
 
 export function planRollupWindow(

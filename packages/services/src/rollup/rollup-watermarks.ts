@@ -1,5 +1,5 @@
 import type { SqlClient } from "../probe/sql.ts";
-import type { Coverage } from "./rollup-plan.ts";
+import { type Coverage, DAY_MS, floorTo, HOUR_MS } from "./rollup-plan.ts";
 
 export type RollupLevel = "hourly" | "daily";
 
@@ -41,4 +41,24 @@ export async function extendWatermark(
   const r = rows[0];
   if (r) return { from: r.covered_from, until: r.covered_until };
   return (await readWatermarks(db))[level];
+}
+
+/**
+ * Late data at `at` (a result or state change in an hour already rolled): pull each watermark back to
+ * the start of `at`'s hour (hourly) and UTC day (daily), never below its own `from`. Readers then take
+ * that hour onward from raw rows (exact at once), and the rollup job rolls it again from there. Call it
+ * in the transaction that writes the late data, holding ROLLUP_LOCK_SQL, so a rollup run in progress
+ * cannot extend the coverage over data it did not see (ADR 0010). Returns how many watermarks moved.
+ */
+export async function retractWatermarks(db: SqlClient, at: Date): Promise<number> {
+  const hour = new Date(floorTo(at.getTime(), HOUR_MS));
+  const day = new Date(floorTo(at.getTime(), DAY_MS));
+  const { rowCount } = await db.query(
+    `UPDATE rollup_watermarks AS w
+        SET covered_until = GREATEST(w.covered_from, t.until), updated_at = now()
+       FROM (VALUES ('hourly', $1::timestamptz), ('daily', $2::timestamptz)) AS t(name, until)
+      WHERE w.name = t.name AND w.covered_until > t.until`,
+    [hour, day],
+  );
+  return rowCount ?? 0;
 }
