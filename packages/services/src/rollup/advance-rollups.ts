@@ -1,7 +1,7 @@
 import { getSystemPool } from "@steward/db";
 import { type RollDailyResult, rollDailyRollups } from "./roll-daily-rollups.ts";
 import { type RollHourlyResult, rollHourlyRollups } from "./roll-hourly-rollups.ts";
-import { ceilTo, DAY_MS, floorTo, HOUR_MS } from "./rollup-plan.ts";
+import { ceilTo, DAY_MS, floorTo, HOUR_MS, ROLLUP_SETTLE_MS } from "./rollup-plan.ts";
 import { readWatermarks } from "./rollup-watermarks.ts";
 
 export interface AdvanceRollupsInput {
@@ -28,12 +28,12 @@ export interface AdvanceRollupsResult {
  * after it settles: readers take the open current hour (and anything not covered) from raw rows, so
  * re-rolling partial hours every minute would cost a full scan of the hour's results for nothing
  * (≈ 11 s per 3.6 M rows, i.e. 10k monitors at 10 s). Idempotent; writers are serialised by an
- * advisory lock. A result ingested later than settleMs after its hour ended is not in that hour's
- * rollup until the hour is rolled again (rollHourlyRollups on that hour).
+ * advisory lock. A result ingested later than settleMs after its hour ended pulls the watermarks back
+ * to its hour (ingestProbeResults, ADR 0010), so the next run rolls that hour again.
  */
 export async function advanceRollups(input: AdvanceRollupsInput = {}): Promise<AdvanceRollupsResult> {
   const now = input.now ?? new Date();
-  const settleMs = input.settleMs ?? 120_000;
+  const settleMs = input.settleMs ?? ROLLUP_SETTLE_MS;
   const pool = getSystemPool();
   const settled = floorTo(now.getTime() - settleMs, HOUR_MS);
   const marks = await readWatermarks(pool);
