@@ -104,4 +104,80 @@ describe("ResultBatcher", () => {
     await expect(bad).rejects.toThrow("boom");
     expect(errors).toEqual([0, 1, -1]);
   });
+
+  const unreachable = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+
+  it("keeps the rows while the database is unreachable and writes them once it is back", async () => {
+    let down = 6;
+    const written: string[] = [];
+    const b = new ResultBatcher({
+      flushMs: 5,
+      maxRows: 2,
+      retryDelaysMs: [1],
+      outageRetryMs: [1, 2, 5],
+      ingest: async (rows) => {
+        if (down-- > 0) throw unreachable();
+        written.push(...rows.map((r) => `${r.monitorId}@${r.scheduledAt.getTime()}`));
+        return summary(rows);
+      },
+    });
+    const acks: string[] = [];
+    const adds = ["a", "b", "c", "d", "e"].map((m) => b.add(row(m, 7)).then(() => acks.push(m)));
+    await new Promise((r) => setTimeout(r, 15));
+    expect(acks).toEqual([]); // nothing acknowledged while nothing is committed
+    await Promise.all(adds);
+    expect(written.sort()).toEqual(["a@7", "b@7", "c@7", "d@7", "e@7"]);
+    expect(acks.sort()).toEqual(["a", "b", "c", "d", "e"]);
+    await b.close();
+  });
+
+  it("an outage longer than maxOutageMs fails the rows; other errors are not waited for", async () => {
+    const b = new ResultBatcher({
+      flushMs: 1,
+      maxRows: 10,
+      retryDelaysMs: [1],
+      outageRetryMs: [2],
+      maxOutageMs: 30,
+      ingest: async () => {
+        throw unreachable();
+      },
+    });
+    const t0 = performance.now();
+    await expect(b.add(row("a", 1))).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(30);
+
+    let calls = 0;
+    const c = new ResultBatcher({
+      flushMs: 1,
+      maxRows: 10,
+      retryDelaysMs: [1],
+      outageRetryMs: [1],
+      ingest: async () => {
+        calls++;
+        throw Object.assign(new Error('invalid input syntax for type uuid: "x"'), { code: "22P02" });
+      },
+    });
+    await expect(c.add(row("x", 1))).rejects.toMatchObject({ cause: { code: "22P02" } });
+    expect(calls).toBe(2); // first try and one retry, no waiting for a database that is there
+  });
+
+  it("a stopping worker waits for the database only for closeGraceMs", async () => {
+    const b = new ResultBatcher({
+      flushMs: 1,
+      maxRows: 10,
+      retryDelaysMs: [],
+      outageRetryMs: [2],
+      closeGraceMs: 20,
+      ingest: async () => {
+        throw unreachable();
+      },
+    });
+    const pending = b.add(row("a", 1));
+    pending.catch(() => {});
+    await new Promise((r) => setTimeout(r, 50)); // waiting out the outage (default: 15 min)
+    const t0 = performance.now();
+    await b.close();
+    await expect(pending).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
+    expect(performance.now() - t0).toBeLessThan(1_000);
+  });
 });

@@ -1,4 +1,4 @@
-import type { IngestSummary, ProbeResultRow } from "@steward/services";
+import { type IngestSummary, isDatabaseUnavailable, type ProbeResultRow } from "@steward/services";
 
 type Ingest = (rows: ProbeResultRow[]) => Promise<IngestSummary>;
 
@@ -14,8 +14,14 @@ export interface BatcherOptions {
   ingest: Ingest;
   onFlush?: (summary: IngestSummary, ms: number) => void;
   onError?: (err: unknown, rows: number, attempt: number) => void;
-  /** Retry delays for a failed flush (a Postgres blip); then rows are retried one monitor at a time. */
+  /** Retry delays for a flush that failed for another reason; then rows are retried one monitor at a time. */
   retryDelaysMs?: readonly number[];
+  /** Retry delays while the database is unreachable (the last one repeats). */
+  outageRetryMs?: readonly number[];
+  /** How long one flush keeps waiting for an unreachable database before its rows fail (default 15 min). */
+  maxOutageMs?: number;
+  /** Once close() was called: how long a flush still waits for an unreachable database (default 10 s). */
+  closeGraceMs?: number;
 }
 
 /**
@@ -23,12 +29,19 @@ export interface BatcherOptions {
  * rows). `add()` resolves once the row is committed, so a probe job only completes after its result is
  * durable: a worker killed before the flush leaves the job to BullMQ's stalled-job recovery, and the
  * re-run of the same slot is deduplicated by the (monitor, slot) primary key. Flushes run one at a time.
+ *
+ * While Postgres is unreachable (down, restarting, refusing connections) a flush keeps its rows and
+ * retries with backoff for up to `maxOutageMs`: the probe jobs stay active (their BullMQ locks are renewed
+ * through Redis), new results wait behind them, the worker takes no new jobs once every concurrency slot
+ * waits, and when Postgres is back everything is written with its own slot and check time — late results
+ * pull the rollup coverage back (ADR 0010). A result is never acknowledged before it is committed.
  */
 export class ResultBatcher {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private closedAt: number | null = null;
   /** Set by hurry(): rows are flushed as soon as they arrive (no flushMs wait). */
   private urgent = false;
 
@@ -83,12 +96,25 @@ export class ResultBatcher {
   /** Stop accepting rows and flush everything pending. */
   async close(): Promise<void> {
     this.closed = true;
+    this.closedAt ??= performance.now();
     while (this.pending.length > 0 || this.flushing) await this.flush();
+  }
+
+  /** Whether a flush that started at `start` may keep waiting for the database to come back. */
+  private mayWaitForDatabase(start: number): boolean {
+    const now = performance.now();
+    if (now - start >= (this.opts.maxOutageMs ?? 15 * 60_000)) return false;
+    return this.closedAt === null || now - this.closedAt < (this.opts.closeGraceMs ?? 10_000);
   }
 
   private async write(batch: Pending[]): Promise<void> {
     const delays = this.opts.retryDelaysMs ?? [200, 1000];
+    const outage = this.opts.outageRetryMs ?? [250, 500, 1000, 2000, 5000];
     const rows = batch.map((p) => p.row);
+    const start = performance.now();
+    let failures = 0;
+    let waits = 0;
+    let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       try {
@@ -98,7 +124,11 @@ export class ResultBatcher {
         return;
       } catch (err) {
         this.opts.onError?.(err, rows.length, attempt);
-        const delay = delays[attempt];
+        lastError = err;
+        const delay =
+          isDatabaseUnavailable(err) && this.mayWaitForDatabase(start)
+            ? outage[Math.min(waits++, outage.length - 1)]
+            : delays[failures++];
         if (delay === undefined) break;
         await new Promise((r) => setTimeout(r, delay));
       }
@@ -107,7 +137,7 @@ export class ResultBatcher {
     const byMonitor = new Map<string, Pending[]>();
     for (const p of batch) byMonitor.set(p.row.monitorId, [...(byMonitor.get(p.row.monitorId) ?? []), p]);
     if (byMonitor.size === 1) {
-      const err = new Error(`probe result flush failed for monitor ${batch[0]?.row.monitorId}`);
+      const err = new Error(`probe result flush failed for monitor ${batch[0]?.row.monitorId}`, { cause: lastError });
       for (const p of batch) p.reject(err);
       return;
     }

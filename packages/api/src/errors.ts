@@ -1,4 +1,4 @@
-import { ServiceError } from "@steward/services";
+import { isDatabaseUnavailable, ServiceError } from "@steward/services";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { z } from "zod";
@@ -12,34 +12,6 @@ export const SERVICE_ERROR_CODES: Record<ServiceError["code"], TRPC_ERROR_CODE_K
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   UNAUTHENTICATED: "UNAUTHORIZED",
 };
-
-/** Postgres/Prisma codes meaning "the database is not reachable right now" → 503, never a stack. */
-const UNAVAILABLE_CODES = new Set([
-  "P1001", // can't reach database server
-  "P1002", // timed out
-  "P1017", // server closed the connection
-  "P2024", // timed out fetching a connection from the pool
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "57P01", // admin_shutdown
-  "57P02", // crash_shutdown
-  "57P03", // cannot_connect_now
-  "08000",
-  "08001",
-  "08003",
-  "08006",
-]);
-
-function isUnavailable(e: unknown, depth = 0): boolean {
-  if (depth > 4 || typeof e !== "object" || e === null) return false;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && UNAVAILABLE_CODES.has(code)) return true;
-  const msg = (e as { message?: unknown }).message;
-  if (typeof msg === "string" && /DatabaseNotReachable|Connection terminated|connect ECONNREFUSED/i.test(msg))
-    return true;
-  return isUnavailable((e as { cause?: unknown }).cause, depth + 1);
-}
 
 /**
  * A ServiceError, also when it comes from another copy of @steward/services (bundlers, test module
@@ -70,7 +42,7 @@ export function mapError(error: TRPCError): TRPCError | null {
   if (isZodError(cause) && error.code !== "BAD_REQUEST") {
     return new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
   }
-  if (error.code === "INTERNAL_SERVER_ERROR" && isUnavailable(cause)) {
+  if (error.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(cause)) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Service temporarily unavailable", cause });
   }
   return null;
