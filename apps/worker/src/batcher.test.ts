@@ -145,6 +145,7 @@ describe("ResultBatcher", () => {
     const t0 = performance.now();
     await expect(b.add(row("a", 1))).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(30);
+    await b.close();
 
     let calls = 0;
     const c = new ResultBatcher({
@@ -159,9 +160,10 @@ describe("ResultBatcher", () => {
     });
     await expect(c.add(row("x", 1))).rejects.toMatchObject({ cause: { code: "22P02" } });
     expect(calls).toBe(2); // first try and one retry, no waiting for a database that is there
+    await c.close();
   });
 
-  it("a stopping worker waits for the database only for closeGraceMs", async () => {
+  it("a stopping worker (hurry, then close) waits for the database only for closeGraceMs", async () => {
     const b = new ResultBatcher({
       flushMs: 1,
       maxRows: 10,
@@ -173,11 +175,39 @@ describe("ResultBatcher", () => {
       },
     });
     const pending = b.add(row("a", 1));
-    pending.catch(() => {});
+    const other = b.add(row("b", 1));
+    for (const p of [pending, other]) p.catch(() => {});
     await new Promise((r) => setTimeout(r, 50)); // waiting out the outage (default: 15 min)
     const t0 = performance.now();
-    await b.close();
+    // The worker's stop(): hurry() first, then it waits for its active jobs, i.e. for these rows.
+    b.hurry();
     await expect(pending).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
+    await expect(other).rejects.toThrow("database unreachable"); // the whole batch at once
     expect(performance.now() - t0).toBeLessThan(1_000);
+    await b.close();
+  });
+
+  it("a throwing onFlush/onError callback does not strand the rows", async () => {
+    let fail = true;
+    const b = new ResultBatcher({
+      flushMs: 1,
+      maxRows: 10,
+      retryDelaysMs: [1],
+      ingest: async (rows) => {
+        if (fail) {
+          fail = false;
+          throw new Error("blip");
+        }
+        return summary(rows);
+      },
+      onFlush: () => {
+        throw new Error("logger broke");
+      },
+      onError: () => {
+        throw new Error("logger broke");
+      },
+    });
+    await expect(b.add(row("a", 1))).resolves.toBeUndefined();
+    await b.close();
   });
 });

@@ -20,7 +20,7 @@ export interface BatcherOptions {
   outageRetryMs?: readonly number[];
   /** How long one flush keeps waiting for an unreachable database before its rows fail (default 15 min). */
   maxOutageMs?: number;
-  /** Once close() was called: how long a flush still waits for an unreachable database (default 10 s). */
+  /** Once the worker is stopping (hurry() or close()): how long a flush still waits for an unreachable database (default 10 s). */
   closeGraceMs?: number;
 }
 
@@ -41,7 +41,8 @@ export class ResultBatcher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private closed = false;
-  private closedAt: number | null = null;
+  /** When the worker began to stop (hurry() or close()): from then on an outage is waited out only closeGraceMs. */
+  private stoppingAt: number | null = null;
   /** Set by hurry(): rows are flushed as soon as they arrive (no flushMs wait). */
   private urgent = false;
 
@@ -86,6 +87,7 @@ export class ResultBatcher {
    */
   hurry(): void {
     this.urgent = true;
+    this.stoppingAt ??= performance.now();
     if (this.pending.length > 0) void this.flush();
   }
 
@@ -96,15 +98,24 @@ export class ResultBatcher {
   /** Stop accepting rows and flush everything pending. */
   async close(): Promise<void> {
     this.closed = true;
-    this.closedAt ??= performance.now();
+    this.stoppingAt ??= performance.now();
     while (this.pending.length > 0 || this.flushing) await this.flush();
+  }
+
+  /** A throwing callback (a logger) must not leave the batch's add() promises unsettled. */
+  private notify(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      // ignored: the rows' fate does not depend on it
+    }
   }
 
   /** Whether a flush that started at `start` may keep waiting for the database to come back. */
   private mayWaitForDatabase(start: number): boolean {
     const now = performance.now();
     if (now - start >= (this.opts.maxOutageMs ?? 15 * 60_000)) return false;
-    return this.closedAt === null || now - this.closedAt < (this.opts.closeGraceMs ?? 10_000);
+    return this.stoppingAt === null || now - this.stoppingAt < (this.opts.closeGraceMs ?? 10_000);
   }
 
   private async write(batch: Pending[]): Promise<void> {
@@ -119,11 +130,11 @@ export class ResultBatcher {
       const t0 = performance.now();
       try {
         const summary = await this.opts.ingest(rows);
-        this.opts.onFlush?.(summary, performance.now() - t0);
+        this.notify(() => this.opts.onFlush?.(summary, performance.now() - t0));
         for (const p of batch) p.resolve();
         return;
       } catch (err) {
-        this.opts.onError?.(err, rows.length, attempt);
+        this.notify(() => this.opts.onError?.(err, rows.length, attempt));
         lastError = err;
         const delay =
           isDatabaseUnavailable(err) && this.mayWaitForDatabase(start)
@@ -132,6 +143,12 @@ export class ResultBatcher {
         if (delay === undefined) break;
         await new Promise((r) => setTimeout(r, delay));
       }
+    }
+    // The database is still unreachable: writing monitor by monitor would only wait again, once each.
+    if (isDatabaseUnavailable(lastError)) {
+      const err = new Error(`probe result flush failed: database unreachable`, { cause: lastError });
+      for (const p of batch) p.reject(err);
+      return;
     }
     // Still failing: isolate a poison row by writing each monitor's rows on their own.
     const byMonitor = new Map<string, Pending[]>();
@@ -144,10 +161,10 @@ export class ResultBatcher {
     for (const group of byMonitor.values()) {
       try {
         const summary = await this.opts.ingest(group.map((p) => p.row));
-        this.opts.onFlush?.(summary, 0);
+        this.notify(() => this.opts.onFlush?.(summary, 0));
         for (const p of group) p.resolve();
       } catch (err) {
-        this.opts.onError?.(err, group.length, -1);
+        this.notify(() => this.opts.onError?.(err, group.length, -1));
         for (const p of group) p.reject(err);
       }
     }

@@ -15,6 +15,10 @@ export function getSystemPool(): pg.Pool {
       application_name: "steward-system-pool",
       idleTimeoutMillis: 30_000,
       connectionTimeoutMillis: 10_000,
+      // A connection cut without a FIN/RST (a host gone, a partition) is noticed by TCP keepalive rather
+      // than after the kernel's retransmission timeout (≈ 15 min) of the next write.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     // Idle clients killed by the server are removed from the pool; do not crash the process.
     pool.on("error", () => {});

@@ -25,38 +25,49 @@ export interface PoolLike {
  */
 export async function ingestProbeResults(
   rows: readonly ProbeResultRow[],
-  opts: { pool?: PoolLike } = {},
+  opts: { pool?: PoolLike; clock?: () => number } = {},
 ): Promise<IngestSummary> {
   const pool: PoolLike = opts.pool ?? getSystemPool();
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    const now = Date.now();
-    const late = earliestPossiblyRolled(
-      rows.map((r) => r.scheduledAt.getTime()),
-      now,
-    );
-    await client.query("BEGIN");
-    // Before any row lock is taken: a rollup run in progress finishes first (and sees nothing of ours).
-    if (late !== null) await client.query(ROLLUP_LOCK_SQL);
-    const inserted = await recordProbeResults(client, rows);
-    const applied = await applyProbeOutcomes(client, inserted);
-    if (late !== null) {
-      // What was stored (a replayed row changes nothing) and the state changes it made.
-      const stale = earliestPossiblyRolled(
-        [...inserted.map((r) => r.scheduledAt.getTime()), ...applied.changes.map((c) => c.at.getTime())],
-        now,
-      );
-      if (stale !== null) await retractWatermarks(client, new Date(stale));
+  const clock = opts.clock ?? Date.now;
+  // A change takes effect at a row's check time, which may precede its slot when clocks disagree.
+  const times = rows.flatMap((r) => [r.scheduledAt.getTime(), r.checkedAt.getTime()]);
+  let locked = earliestPossiblyRolled(times, clock()) !== null;
+  for (;;) {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      // Before any row lock is taken: a rollup run in progress finishes first (and sees nothing of ours).
+      if (locked) await client.query(ROLLUP_LOCK_SQL);
+      const inserted = await recordProbeResults(client, rows);
+      const applied = await applyProbeOutcomes(client, inserted);
+      const now = clock();
+      if (!locked && earliestPossiblyRolled(times, now) !== null) {
+        // The flush became late while it waited (row locks): again, the locked way.
+        await client.query("ROLLBACK");
+        locked = true;
+        continue;
+      }
+      if (locked) {
+        // What was stored (a replayed row changes nothing) and the state changes it made.
+        const stale = earliestPossiblyRolled(
+          [
+            ...inserted.flatMap((r) => [r.scheduledAt.getTime(), r.checkedAt.getTime()]),
+            ...applied.changes.map((c) => c.at.getTime()),
+          ],
+          now,
+        );
+        if (stale !== null) await retractWatermarks(client, new Date(stale));
+      }
+      await client.query("COMMIT");
+      return { received: rows.length, inserted: inserted.length, ...applied };
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
     }
-    await client.query("COMMIT");
-    return { received: rows.length, inserted: inserted.length, ...applied };
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {
-      broken = true;
-    });
-    throw err;
-  } finally {
-    client.release(broken);
   }
 }

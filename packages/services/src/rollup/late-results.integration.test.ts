@@ -135,4 +135,21 @@ describe("late results and rollups (real Postgres)", () => {
     ).toMatchObject({ inserted: 1 });
     expect((await readWatermarks(admin)).hourly).toEqual({ from: new Date(T0), until: new Date(settled) });
   });
+
+  it("a flush that becomes late while it runs is redone under the lock and retracts the coverage", async () => {
+    const before = (await readWatermarks(admin)).hourly!;
+    expect(before.until.getTime()).toBeGreaterThan(T0 + H);
+    // The clock says "hour T0 not rolled yet" when the flush starts and "rolled long ago" before COMMIT.
+    let calls = 0;
+    const clock = () => (calls++ === 0 ? T0 + 40 * 60_000 + 100 : Date.now());
+    const s = await ingestProbeResults([row(40, "UP")], { clock });
+    expect(s).toMatchObject({ inserted: 1 });
+    expect(calls).toBeGreaterThanOrEqual(3); // start, the check before COMMIT, the locked redo
+    expect((await readWatermarks(admin)).hourly).toEqual({ from: before.from, until: new Date(T0) });
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM probe_results WHERE monitor_id = $1 AND scheduled_at = $2`,
+      [monitorId, new Date(T0 + 40 * 60_000)],
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
 });

@@ -76,13 +76,22 @@ export async function rollDailyRollups(input: RollDailyInput): Promise<RollDaily
   for (let t = from; t < to; t += DAY_MS) {
     const dayFrom = new Date(t);
     const dayTo = new Date(t + DAY_MS);
-    await inTransaction(getSystemPool(), async (db) => {
+    const rolled = await inTransaction(getSystemPool(), async (db) => {
+      // Under the rollup lock: a late flush may have pulled the hourly coverage back since the plan was
+      // read (ADR 0010); a day is summed from hourly rows only while they cover it.
+      const h = (await readWatermarks(db)).hourly;
+      if (!h || h.from > dayFrom || h.until < dayTo) return false;
       const { rows } = await db.query<{ upserted: number; deleted: number }>(sql, [dayFrom, dayTo, now]);
       out.statements += 1;
       out.upserted += rows[0]?.upserted ?? 0;
       out.deleted += rows[0]?.deleted ?? 0;
       out.coverage = await extendWatermark(db, "daily", dayFrom, dayTo);
+      return true;
     });
+    if (!rolled) {
+      out.rolled = t > from ? { from: new Date(from), to: dayFrom } : null;
+      break;
+    }
   }
   return out;
 }
