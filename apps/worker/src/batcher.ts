@@ -144,17 +144,13 @@ export class ResultBatcher {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
-    // The database is still unreachable: writing monitor by monitor would only wait again, once each.
-    if (isDatabaseUnavailable(lastError)) {
-      const err = new Error(`probe result flush failed: database unreachable`, { cause: lastError });
-      for (const p of batch) p.reject(err);
-      return;
-    }
-    // Still failing: isolate a poison row by writing each monitor's rows on their own.
+    // Still failing: isolate a poison row by writing each monitor's rows on their own — unless the
+    // database is unreachable (each monitor would only wait again) or there is one monitor only.
     const byMonitor = new Map<string, Pending[]>();
     for (const p of batch) byMonitor.set(p.row.monitorId, [...(byMonitor.get(p.row.monitorId) ?? []), p]);
-    if (byMonitor.size === 1) {
-      const err = new Error(`probe result flush failed for monitor ${batch[0]?.row.monitorId}`, { cause: lastError });
+    if (isDatabaseUnavailable(lastError) || byMonitor.size === 1) {
+      const why = byMonitor.size === 1 ? `for monitor ${batch[0]?.row.monitorId}` : "(database unreachable)";
+      const err = new Error(`probe result flush failed ${why}`, { cause: lastError });
       for (const p of batch) p.reject(err);
       return;
     }

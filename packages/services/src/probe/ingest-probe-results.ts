@@ -16,12 +16,22 @@ export interface PoolLike {
   connect(): Promise<SqlClient & { release: (err?: Error | boolean) => void }>;
 }
 
+/** A change takes effect at a row's check time, which may precede its slot when clocks disagree. */
+const resultTimes = (rows: readonly ProbeResultRow[]) =>
+  rows.flatMap((r) => [r.scheduledAt.getTime(), r.checkedAt.getTime()]);
+
 /**
  * One flush of the worker's batcher: store the results (one INSERT ... UNNEST) and evaluate the newly
  * inserted ones (applyProbeOutcomes) in ONE transaction on the system pool. Either everything of the
  * flush commits — raw rows, monitor counters, state intervals, incidents, audit rows — or nothing does
  * and the flush can be retried: rows already stored are skipped by the primary key and never evaluated
  * twice. So a re-delivered slot inserts nothing and changes nothing (idempotent).
+ *
+ * Late results (a slot or check time in an hour the rollup job may have rolled: a flush held back while
+ * Postgres was unreachable) take the rollup job's lock first and, once stored, pull the rollup watermarks
+ * back to their hour, so uptime and latency stay exact: readers take those hours from raw rows until the
+ * job rolls them again (ADR 0010). A flush that turns late before COMMIT is redone that way. On time, a
+ * flush pays nothing for this.
  */
 export async function ingestProbeResults(
   rows: readonly ProbeResultRow[],
@@ -29,8 +39,7 @@ export async function ingestProbeResults(
 ): Promise<IngestSummary> {
   const pool: PoolLike = opts.pool ?? getSystemPool();
   const clock = opts.clock ?? Date.now;
-  // A change takes effect at a row's check time, which may precede its slot when clocks disagree.
-  const times = rows.flatMap((r) => [r.scheduledAt.getTime(), r.checkedAt.getTime()]);
+  const times = resultTimes(rows);
   let locked = earliestPossiblyRolled(times, clock()) !== null;
   for (;;) {
     const client = await pool.connect();
@@ -51,10 +60,7 @@ export async function ingestProbeResults(
       if (locked) {
         // What was stored (a replayed row changes nothing) and the state changes it made.
         const stale = earliestPossiblyRolled(
-          [
-            ...inserted.flatMap((r) => [r.scheduledAt.getTime(), r.checkedAt.getTime()]),
-            ...applied.changes.map((c) => c.at.getTime()),
-          ],
+          [...resultTimes(inserted), ...applied.changes.map((c) => c.at.getTime())],
           now,
         );
         if (stale !== null) await retractWatermarks(client, new Date(stale));
