@@ -66,10 +66,12 @@ export async function ensureTemplateDatabase(
         await applyMigrations(withDatabase(adminUrl, building));
         await c.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(template)}`);
         await c.query(`alter database ${quoteIdent(template)} is_template true`);
-        // Older templates (previous migrations): drop when unused, never force.
+        // Templates of earlier days: drop when unused, never force. Today's templates of other
+        // migration sets stay: another checkout (a branch, a worktree) may be cloning from them.
+        const today = template.slice(-8);
         const old = await c.query(
-          "select datname from pg_database where datname like 'steward\\_template\\_%' and datname <> $1",
-          [template],
+          "select datname from pg_database where datname like 'steward\\_template\\_%' and datname <> $1 and right(datname, 8) <> $2",
+          [template, today],
         );
         for (const { datname } of old.rows as { datname: string }[]) {
           await c.query(`alter database ${quoteIdent(datname)} is_template false`).catch(() => {});
