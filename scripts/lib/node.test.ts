@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -119,4 +120,25 @@ describe("versions and pins", () => {
       .map((s) => s.trim().replace(/["']/g, ""));
     expect(matrix).toEqual([MIN_RUNTIME.split(".")[0], NODE_VERSION.split(".")[0]]);
   });
+});
+
+describe("the entry scripts", () => {
+  it("the tests themselves run on a supported Node (npm test re-executes an older one under .tools' Node 24)", () => {
+    expect(atLeast(process.version, MIN_RUNTIME)).toBe(true);
+  });
+
+  it.each(["scripts/test.mjs", "scripts/start.mjs", "scripts/stack.mjs", "bench/run.mjs"])(
+    "%s decides the runtime before anything else",
+    (script) => {
+      const r = spawnSync(process.execPath, [path.join(root, script)], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, STEWARD_NODE: "bogus", STEWARD_NODE_REEXEC: "" },
+        timeout: 20_000,
+      });
+      expect(r.stderr).toContain("STEWARD_NODE=bogus is not one of auto, system, tools");
+      expect(r.status).toBe(1);
+      expect(r.stdout).not.toContain("setup");
+    },
+  );
 });
