@@ -9,7 +9,7 @@
 // Plain Node ESM with no dependencies: this runs on a fresh clone, under the oldest Node we start from.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { capture, ensureDir, FatalError, log, ROOT, run, warn, which } from "./util.mjs";
 
@@ -179,6 +179,11 @@ export async function ensureToolsNode(pkg) {
       if (nodeVersionOf(bin) !== `v${NODE_VERSION}`) throw err;
     }
     log(`Node ${NODE_VERSION} installed in ${path.relative(ROOT, dir)}/ (sha512 verified)`);
+    for (const name of readdirSync(tools)) {
+      // Other versions for this platform (brought by an older checkout): no longer used.
+      const other = /^node-v\d/.test(name) && name.endsWith(`-${process.platform}-${process.arch}`);
+      if (other && path.join(tools, name) !== dir) rmSync(path.join(tools, name), { recursive: true, force: true });
+    }
     return bin;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
