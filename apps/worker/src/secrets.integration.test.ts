@@ -262,7 +262,7 @@ describe("monitor secrets end to end (canaries)", () => {
 
     // … and the worker's logs (trace level), which did record the probes.
     const logs = logLines.join("");
-    expect(logs).toContain("cannot be decrypted");
+    expect(logs).toContain("monitor secrets do not open");
     for (const c of CANARIES) expect(logs).not.toContain(c);
   });
 });

@@ -64,3 +64,21 @@ CREATE TRIGGER monitors_notify_changed
     recovery_threshold, degraded_threshold_ms, paused, regions, region_quorum
   ON monitors
   FOR EACH ROW EXECUTE FUNCTION steward_notify_monitor_changed();
+
+-- URLs with credentials (`https://user:pass@host/`) are refused from now on; those already written to the
+-- audit trail (monitor.create's `target`) are redacted to `https://***@host/`. audit_logs is append-only:
+-- its row trigger is set aside for this one statement of the migration (run by the owner).
+CREATE FUNCTION steward_redact_url_credentials(t text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  SET search_path = public, pg_temp
+AS $$
+  SELECT regexp_replace(t, '^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@', '\1***@')
+$$;
+
+ALTER TABLE "audit_logs" DISABLE TRIGGER audit_logs_append_only_row;
+UPDATE "audit_logs"
+   SET metadata = jsonb_set(metadata, '{target}', to_jsonb(steward_redact_url_credentials(metadata ->> 'target')))
+ WHERE action = 'monitor.create'
+   AND metadata ->> 'target' ~ '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#@]*@'
+   AND metadata ->> 'target' !~ '^[A-Za-z][A-Za-z0-9+.-]*://\*\*\*@';
+ALTER TABLE "audit_logs" ENABLE TRIGGER audit_logs_append_only_row;

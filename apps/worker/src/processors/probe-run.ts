@@ -102,7 +102,7 @@ export function tenantGuards(deployment: SsrfGuard, max = 1000): (tenantAllowCid
  */
 type ParsedConfig = ReturnType<Probe["configSchema"]["safeParse"]> | { success: false; secretError: string };
 const parsedConfigs = new WeakMap<ProbeTarget, ParsedConfig>();
-function parsedConfig(probe: Probe, monitor: ProbeTarget, box: () => SecretBox): ParsedConfig {
+function parsedConfig(probe: Probe, monitor: ProbeTarget, box: () => SecretBox, log: Logger): ParsedConfig {
   let parsed = parsedConfigs.get(monitor);
   if (!parsed) {
     try {
@@ -114,6 +114,11 @@ function parsedConfig(probe: Probe, monitor: ProbeTarget, box: () => SecretBox):
     } catch (err) {
       if (!(err instanceof SecretOpenError)) throw err;
       parsed = { success: false, secretError: SECRET_ERRORS[err.reason] };
+      // Once per cached monitor (not per probe); never the value, only why it did not open.
+      log.warn(
+        { monitorId: monitor.id, tenantId: monitor.tenantId, reason: err.reason },
+        "monitor secrets do not open",
+      );
     }
     parsedConfigs.set(monitor, parsed);
   }
@@ -152,13 +157,12 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
 
     let result: ProbeResult;
     const probe = getProbe(monitor.kind);
-    const config = probe ? parsedConfig(probe, monitor, box) : undefined;
+    const config = probe ? parsedConfig(probe, monitor, box, deps.log) : undefined;
     if (monitor.kind === "HEARTBEAT") {
       result = await heartbeatResult(monitor, deps);
     } else if (!probe) {
       result = { ok: false, unknown: true, latencyMs: 0, error: `no probe for kind ${monitor.kind}` };
     } else if (config && "secretError" in config) {
-      deps.log.warn({ monitorId, tenantId: monitor.tenantId }, `monitor secrets: ${config.secretError}`);
       result = { ok: false, unknown: true, latencyMs: 0, error: config.secretError };
     } else if (!config?.success) {
       result = { ok: false, unknown: true, latencyMs: 0, error: "invalid monitor configuration" };

@@ -85,6 +85,19 @@ describe("monitor secrets are stored sealed (item 3)", () => {
     await insert({ url: "http://x.test/", headers: { Authorization: "", Accept: "a" } }); // names only: fine
   });
 
+  it("URL credentials already in the audit trail are redacted by the migration's function", async () => {
+    const { rows } = await admin.query<{ a: string; b: string; c: string }>(
+      `SELECT steward_redact_url_credentials('https://us%40r:p%3Ass@api.example.com/x?y=a@b') AS a,
+              steward_redact_url_credentials('https://api.example.com/a@b') AS b,
+              steward_redact_url_credentials('db.example.com:5432/app') AS c`,
+    );
+    expect(rows[0]).toEqual({
+      a: "https://***@api.example.com/x?y=a@b",
+      b: "https://api.example.com/a@b",
+      c: "db.example.com:5432/app",
+    });
+  });
+
   it("the SQL check uses the same credential-header pattern as the probes package", () => {
     const sql = readFileSync(
       new URL("../../../../prisma/migrations/20261204030000_monitor_secrets/migration.sql", import.meta.url),
