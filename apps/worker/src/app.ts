@@ -13,6 +13,7 @@ import {
   redisPrefix,
 } from "@steward/jobs";
 import { createSsrfGuard } from "@steward/probes";
+import type { SecretBox } from "@steward/secrets";
 import {
   DEFAULT_REGION,
   ensureProbePartitions,
@@ -22,6 +23,8 @@ import {
   type MonitorChangeListener,
   type ProbeResultRow,
   pingProbeStore,
+  sealPlaintextMonitorSecrets,
+  secretBox,
 } from "@steward/services";
 import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -59,6 +62,8 @@ export interface WorkerAppOptions {
   redisTickMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
   schedule?: boolean;
+  /** Opens monitor secrets for the probes (default: the process's box, from the environment). */
+  secrets?: SecretBox;
   /** Called as each probe job enters the processor (benchmarks record when every run starts). */
   onProbeStart?: (job: Job) => void;
 }
@@ -215,12 +220,23 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not ensure probe_results partitions at boot");
       }
 
+      // Rows written before monitor secrets were sealed (migration 20261204030000) are sealed before any
+      // probe runs; a clean database changes nothing. Not fatal: `pnpm secrets:rotate` does the same.
+      const secrets = opts.secrets ?? secretBox();
+      try {
+        const sealed = await sealPlaintextMonitorSecrets(secrets);
+        if (sealed > 0) log.info({ monitors: sealed }, "sealed monitor secrets stored in clear before encryption");
+      } catch (err) {
+        log.warn({ err }, "could not seal plaintext monitor secrets at boot");
+      }
+
       const catchUp = { queue: queues.probes, redis: queueConn, region, storedSlots: storedProbeSlots };
       const processProbe = createProbeRunProcessor({
         monitors,
         batcher,
         ssrf,
         region,
+        secrets,
         signal: abort.signal,
         log,
         catchUp: (monitorId, slots) => catchUpSlots(catchUp, monitorId, slots),
