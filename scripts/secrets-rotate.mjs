@@ -7,9 +7,11 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { deriveUrls } from "./lib/migrate.mjs";
+import { ensureSupportedNode } from "./lib/node.mjs";
 import { secretsKeys } from "./lib/stack.mjs";
 import { ROOT } from "./lib/util.mjs";
 
+await ensureSupportedNode(); // Node 24 from .tools/ when the system Node is older (re-executes)
 const urls = deriveUrls(process.env);
 const env = {
   ...process.env,
