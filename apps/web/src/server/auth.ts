@@ -3,6 +3,7 @@ import { authenticateWithPassword, revokeSession } from "@steward/services";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authSecret, secureCookies } from "../env.ts";
+import { safeRedirectUrl } from "../lib/safe-redirect.ts";
 import { logger } from "./logger.ts";
 import { consumeLoginAttempt, resetLoginAttempts } from "./rate-limit.ts";
 import { clientIp } from "./request-info.ts";
@@ -74,6 +75,11 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // Only same-origin paths, whatever the spelling (lib/safe-redirect.ts); next-auth's default lets
+    // `/\t/evil.example` through as a path.
+    redirect({ url, baseUrl }) {
+      return safeRedirectUrl(url, baseUrl);
+    },
     jwt({ token, user }) {
       if (user) return { sid: user.id };
       return typeof token.sid === "string" ? { sid: token.sid } : {};
