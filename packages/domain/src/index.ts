@@ -6,4 +6,5 @@ export * from "./monitor-state.ts";
 export * from "./permissions.ts";
 export * from "./region-quorum.ts";
 export * from "./roles.ts";
+export * from "./text.ts";
 export * from "./uptime.ts";
