@@ -1,5 +1,6 @@
 export * from "./access.ts";
 export * from "./cidr-allowlist.ts";
+export * from "./client-address.ts";
 export * from "./incident-state.ts";
 export * from "./latency-histogram.ts";
 export * from "./monitor-state.ts";

@@ -11,6 +11,7 @@ function messageFor(code: string | null | undefined): string {
     const seconds = Number(code.split(":")[1]) || 60;
     return `Too many sign-in attempts. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`;
   }
+  if (code.startsWith("BUSY")) return "The server is busy. Please try again in a moment.";
   if (code === "INVALID_CREDENTIALS" || code === "CredentialsSignin") return "Invalid e-mail or password.";
   return "Sign-in failed. Please try again.";
 }
