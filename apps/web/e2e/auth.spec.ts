@@ -8,7 +8,7 @@ test.describe("authentication", () => {
   });
 
   test.describe("wrong password", () => {
-    test.use({ allowedConsole: [/status of 401/] });
+    test.use({ allowedConsole: [/status of 401/, /status of 429/] });
     test("shows a clear error", async ({ page }) => {
       await page.goto("/login");
       await page.getByLabel("E-mail").fill(USERS.acmeAdmin);
