@@ -28,6 +28,7 @@ describe("web start-up", () => {
       NEXT_RUNTIME: "nodejs",
       NODE_ENV: "production",
       STEWARD_SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
     };
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
     await register();

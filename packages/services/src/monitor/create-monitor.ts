@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { SingleLineText } from "@steward/domain";
 import { HeartbeatConfig, HttpProbeConfig, PROBES, type ProbeKind, splitSecrets } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
@@ -23,7 +24,7 @@ export const MONITOR_MAX_INTERVAL_SECONDS = 24 * 60 * 60;
 export const HttpMonitorConfig = HttpProbeConfig;
 
 const monitorFields = {
-  name: z.string().trim().min(1).max(120),
+  name: SingleLineText({ label: "Name", min: 1, max: 120 }),
   assetId: z.uuid().nullish(),
   intervalSeconds: z.int().min(MONITOR_MIN_INTERVAL_SECONDS).max(MONITOR_MAX_INTERVAL_SECONDS).default(60),
   timeoutMs: z.int().min(500).max(60_000).default(10_000),

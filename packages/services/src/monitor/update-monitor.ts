@@ -1,3 +1,4 @@
+import { SingleLineText } from "@steward/domain";
 import { joinSecrets, SECRET_CONFIG_FIELDS, SENSITIVE_HEADER, secretTarget, splitSecrets } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
@@ -15,7 +16,7 @@ const MAX_INTERVAL_SECONDS = 24 * 60 * 60;
 
 export const UpdateMonitorInput = z.object({
   monitorId: z.uuid(),
-  name: z.string().trim().min(1).max(120).optional(),
+  name: SingleLineText({ label: "Name", min: 1, max: 120 }).optional(),
   assetId: z.uuid().nullish(),
   /** The kind's own config (validated by its probe's zod schema; the kind never changes). */
   config: z.record(z.string(), z.unknown()).optional(),
