@@ -236,3 +236,9 @@ GRANT EXECUTE ON FUNCTION steward_auth_set_password(uuid, text, text) TO steward
 GRANT EXECUTE ON FUNCTION steward_auth_user_memberships(uuid) TO steward_auth;
 GRANT EXECUTE ON FUNCTION steward_auth_user_client_tenants(uuid) TO steward_auth;
 GRANT EXECUTE ON FUNCTION steward_revoke_member_sessions(uuid, text) TO steward_app;
+
+-- ---------------------------------------------------------------------------------------------
+-- 6. Hardening of an earlier SECURITY DEFINER trigger function: with pg_temp not named, a caller's
+--    temporary table would be searched first and could shadow `organizations` in the scope check.
+-- ---------------------------------------------------------------------------------------------
+ALTER FUNCTION steward_check_membership_scope() SET search_path = public, pg_temp;
