@@ -1,10 +1,17 @@
-import { disconnectAll } from "@steward/db";
+import { databaseUrls, disconnectAll } from "@steward/db";
 import { createWorkerApp } from "./app.ts";
 import { env, probeAllowedCidrs } from "./env.ts";
 import { createHealthServer } from "./health.ts";
 import { createLogger } from "./logger.ts";
 
 const log = createLogger(env.LOG_LEVEL);
+try {
+  // Fail closed: in production, built-in database role passwords refuse the start (ADR 0015).
+  databaseUrls();
+} catch (err) {
+  log.fatal({ err }, "refusing to start");
+  process.exit(1);
+}
 const allowCidrs = probeAllowedCidrs();
 if (allowCidrs.length > 0) log.warn({ allowCidrs }, "SSRF allowlist: probes may reach these private ranges");
 
