@@ -386,8 +386,8 @@ describe("roles", () => {
 // only the profile columns of users and nothing of sessions; identity goes through steward_auth's
 // SECURITY DEFINER functions, each returning only what its caller needs.
 describe("identity tables (users, sessions)", () => {
-  async function userOf(t: string) {
-    return ids[t]!.user;
+  async function userOf(t: string): Promise<string> {
+    return ids[t]!.user!;
   }
 
   async function newSession(userId: string, opts: { expired?: boolean; revoked?: boolean } = {}): Promise<string> {
