@@ -57,7 +57,7 @@ export async function authenticateWithPassword(rawInput: AuthenticateWithPasswor
     }
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     const [opened] = await tx.$queryRaw<{ id: string | null }[]>`
-      select steward_auth_open_session(${user.id}::uuid, ${expiresAt}, ${input.ip ?? null}, ${input.userAgent ?? null})::text as id`;
+      select steward_auth_open_session(${user.id}::uuid, ${expiresAt.toISOString()}::timestamptz, ${input.ip ?? null}, ${input.userAgent ?? null})::text as id`;
     const session = { id: opened?.id ?? null };
     if (!session.id) return null; // disabled between the lookup and here
     await insertAudit(tx, {
