@@ -422,6 +422,12 @@ describe("identity tables (users, sessions)", () => {
         message: expect.stringMatching(/permission denied/),
       });
     }
+    // Nor can the worker's BYPASSRLS role read a hash (it keeps its writes: test factories, tools).
+    const sys = await pgError(system.query("select password_hash from users"));
+    expect({ code: sys.code, message: sys.message }).toMatchObject({
+      code: "42501",
+      message: expect.stringMatching(/permission denied/),
+    });
     // …but reads the profile columns the member list shows.
     const { rows } = await asApp(A, (c) =>
       c.query("select id::text, email, name, disabled_at, last_login_at from users where id = $1", [ids[A]!.user]),

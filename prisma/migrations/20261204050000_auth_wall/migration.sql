@@ -10,7 +10,7 @@
 --   2. steward_app loses every privilege on `sessions` and every write and `password_hash` on `users`
 --      (it keeps a column-level SELECT on the profile columns the member list shows); revoking a
 --      member's sessions goes through steward_revoke_member_sessions(), scoped to its current tenants.
--- steward_system (the worker's role) is unchanged.
+-- steward_system (the worker's role) keeps its DML but can no longer read password_hash.
 --
 -- The functions run as their owner (the migration role: a superuser, since the role migration creates
 -- a BYPASSRLS role). They pin search_path, qualify every table and check their own predicates.
@@ -40,6 +40,12 @@ REVOKE ALL ON TABLE "users" FROM steward_app;
 REVOKE ALL ON TABLE "sessions" FROM steward_app;
 GRANT SELECT ("id", "email", "name", "disabled_at", "last_login_at", "created_at", "updated_at")
   ON TABLE "users" TO steward_app;
+
+-- steward_system (the worker; the test factories) keeps its writes but no longer reads password hashes:
+-- only steward_auth's two lookup functions (and the owner) do.
+REVOKE SELECT ON TABLE "users" FROM steward_system;
+GRANT SELECT ("id", "email", "name", "password_set_at", "disabled_at", "last_login_at", "created_at", "updated_at")
+  ON TABLE "users" TO steward_system;
 
 -- ---------------------------------------------------------------------------------------------
 -- 3. Functions for steward_auth
