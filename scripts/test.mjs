@@ -153,6 +153,7 @@ async function testMain() {
         if (services.startedPostgres) {
           delete base.APP_DATABASE_URL;
           delete base.SYSTEM_DATABASE_URL;
+          delete base.AUTH_DATABASE_URL;
         }
         // Tests never touch the `npm start` database: integration clones templates, e2e uses steward_e2e.
         env = { ...base, ...(await databaseEnv(withDb(services.databaseUrl, "steward_test"), base)) };
@@ -189,6 +190,7 @@ async function testMain() {
               ...env,
               APP_DATABASE_URL: undefined,
               SYSTEM_DATABASE_URL: undefined,
+              AUTH_DATABASE_URL: undefined,
             },
           )),
           WEB_PORT: String(await freePort()),

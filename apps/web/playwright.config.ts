@@ -16,7 +16,7 @@ function e2eDatabaseUrl(): string {
   return u.toString();
 }
 
-/** The same database under another login role (brief: steward_app / steward_system). */
+/** The same database under another login role (steward_app / steward_system / steward_auth). */
 function asRole(url: string, role: string): string {
   const u = new URL(url);
   u.username = role;
@@ -73,6 +73,9 @@ export default defineConfig({
           SYSTEM_DATABASE_URL: process.env.E2E_DATABASE_URL
             ? (process.env.SYSTEM_DATABASE_URL ?? asRole(databaseUrl, "steward_system"))
             : asRole(databaseUrl, "steward_system"),
+          AUTH_DATABASE_URL: process.env.E2E_DATABASE_URL
+            ? (process.env.AUTH_DATABASE_URL ?? asRole(databaseUrl, "steward_auth"))
+            : asRole(databaseUrl, "steward_auth"),
           WEB_PORT: String(port),
           WORKER_HEALTH_PORT: process.env.E2E_WORKER_HEALTH_PORT ?? String(port + 1),
           AUTH_URL: baseURL,

@@ -105,6 +105,7 @@ export async function setupDatabase(benchId: string): Promise<BenchDatabase> {
   process.env.DATABASE_URL = db.databaseUrl;
   process.env.APP_DATABASE_URL = db.appDatabaseUrl;
   process.env.SYSTEM_DATABASE_URL = db.systemDatabaseUrl;
+  process.env.AUTH_DATABASE_URL = db.authDatabaseUrl;
   process.env.REDIS_PREFIX = redisPrefix;
   let dropped = false;
   const drop = async () => {

@@ -24,7 +24,7 @@ async function withClient(url, fn) {
   }
 }
 
-/** DATABASE_URL / APP_DATABASE_URL / SYSTEM_DATABASE_URL for an admin URL (db helper's deriveUrls). */
+/** DATABASE_URL / APP_DATABASE_URL / SYSTEM_DATABASE_URL / AUTH_DATABASE_URL for an admin URL (db helper's deriveUrls). */
 export async function databaseEnv(adminUrl, env = {}) {
   let deriveUrls;
   try {
@@ -37,6 +37,7 @@ export async function databaseEnv(adminUrl, env = {}) {
     DATABASE_URL: urls.databaseUrl,
     APP_DATABASE_URL: urls.appDatabaseUrl,
     SYSTEM_DATABASE_URL: urls.systemDatabaseUrl,
+    AUTH_DATABASE_URL: urls.authDatabaseUrl,
   };
 }
 

@@ -7,6 +7,7 @@ export interface DatabaseUrls {
   databaseUrl: string;
   appDatabaseUrl: string;
   systemDatabaseUrl: string;
+  authDatabaseUrl: string;
 }
 export interface Migration {
   name: string;
@@ -31,7 +32,7 @@ export declare function ensureRolePasswords(
   adminUrl: string,
   appUrl: string,
   systemUrl: string,
-  opts?: { log?: Log },
+  opts?: { log?: Log; authUrl?: string },
 ): Promise<void>;
 export declare function migrate(
   env?: Env,

@@ -24,7 +24,7 @@ const DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/steward";
 
 /**
  * @param {Record<string, string | undefined>} env
- * @returns {{ databaseUrl: string, appDatabaseUrl: string, systemDatabaseUrl: string }}
+ * @returns {{ databaseUrl: string, appDatabaseUrl: string, systemDatabaseUrl: string, authDatabaseUrl: string }}
  */
 export function deriveUrls(env = process.env) {
   const databaseUrl = env.DATABASE_URL || DEFAULT_ADMIN_URL;
@@ -38,6 +38,7 @@ export function deriveUrls(env = process.env) {
     databaseUrl,
     appDatabaseUrl: env.APP_DATABASE_URL || withUser("steward_app"),
     systemDatabaseUrl: env.SYSTEM_DATABASE_URL || withUser("steward_system"),
+    authDatabaseUrl: env.AUTH_DATABASE_URL || withUser("steward_auth"),
   };
 }
 
@@ -210,9 +211,9 @@ export async function applyMigrations(adminUrl, { log = () => {}, dir = MIGRATIO
 }
 
 /** Sets the passwords of the app and system roles to the ones in their URLs (roles must exist). */
-export async function ensureRolePasswords(adminUrl, appUrl, systemUrl, { log = () => {} } = {}) {
+export async function ensureRolePasswords(adminUrl, appUrl, systemUrl, { log = () => {}, authUrl } = {}) {
   await withClient(adminUrl, async (c) => {
-    for (const url of [appUrl, systemUrl]) {
+    for (const url of [appUrl, systemUrl, authUrl].filter(Boolean)) {
       const u = new URL(url);
       const role = decodeURIComponent(u.username);
       if (!role) continue;
@@ -234,6 +235,9 @@ export async function migrate(env = process.env, { log = () => {} } = {}) {
   const urls = deriveUrls(env);
   await ensureDatabase(urls.databaseUrl, { log });
   const result = await applyMigrations(urls.databaseUrl, { log });
-  await ensureRolePasswords(urls.databaseUrl, urls.appDatabaseUrl, urls.systemDatabaseUrl, { log });
+  await ensureRolePasswords(urls.databaseUrl, urls.appDatabaseUrl, urls.systemDatabaseUrl, {
+    log,
+    authUrl: urls.authDatabaseUrl,
+  });
   return { ...result, urls };
 }

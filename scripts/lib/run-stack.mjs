@@ -30,6 +30,7 @@ export async function runStack({
     // Our own cluster: role URLs must follow it, whatever the environment said.
     delete base.APP_DATABASE_URL;
     delete base.SYSTEM_DATABASE_URL;
+    delete base.AUTH_DATABASE_URL;
   }
   let env = { ...base, ...(await databaseEnv(services.databaseUrl, base)) };
   env = await stackEnv(env, { autoPorts });

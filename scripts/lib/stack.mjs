@@ -106,6 +106,9 @@ export async function stackEnv(base = process.env, { autoPorts = true } = {}) {
   // The demo stack probes the demo estate on loopback: allowlisted explicitly (SSRF guard) for the worker
   // and for the web's "test now" (which runs as NODE_ENV=production under `next start`).
   env.PROBE_ALLOWED_CIDRS = base.PROBE_ALLOWED_CIDRS || "127.0.0.0/8,::1/128";
+  // The local demo's loopback Postgres trusts its roles; a deployment sets real role passwords instead
+  // (under NODE_ENV=production @steward/db refuses the built-in ones otherwise).
+  env.ALLOW_DEFAULT_DB_PASSWORDS = base.ALLOW_DEFAULT_DB_PASSWORDS || "1";
   env.LOG_LEVEL = base.LOG_LEVEL || "info";
   env.NEXT_TELEMETRY_DISABLED = "1";
   return env;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { parseTrustedProxies, type TrustedProxy } from "@steward/domain";
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
@@ -33,12 +34,36 @@ export const env = createEnv({
   skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
 });
 
-const DEV_SECRET = "dev-only-secret-not-for-production-0123456789";
-const building = process.env.NEXT_PHASE === "phase-production-build";
-if (!env.AUTH_SECRET && env.NODE_ENV === "production" && !building) {
-  throw new Error("AUTH_SECRET must be set in production (at least 16 characters).");
+/**
+ * The session signing secret. There is no built-in one: without AUTH_SECRET the web refuses to start,
+ * except in an explicit development or test mode (NODE_ENV set to "development" by `next dev`, or
+ * "test"), where a random secret is generated once per process (sessions end when the dev server
+ * restarts). `npm start` passes the secret it generates once into .data/auth-secret (scripts/lib/stack.mjs).
+ */
+export class MissingAuthSecretError extends Error {
+  override name = "MissingAuthSecretError";
 }
-export const authSecret: string = env.AUTH_SECRET ?? DEV_SECRET;
+
+export function resolveAuthSecret(
+  secret: string | undefined,
+  nodeEnv: string | undefined,
+  building = false,
+): string | undefined {
+  if (secret) return secret;
+  if (nodeEnv === "development" || nodeEnv === "test") {
+    const g = globalThis as { __stewardEphemeralAuthSecret?: string };
+    g.__stewardEphemeralAuthSecret ??= randomBytes(32).toString("base64url");
+    return g.__stewardEphemeralAuthSecret;
+  }
+  // next build evaluates modules without the runtime env; the secret is checked when the server starts.
+  if (building) return undefined;
+  throw new MissingAuthSecretError(
+    "AUTH_SECRET must be set (at least 16 characters; e.g. `openssl rand -base64 32`) unless NODE_ENV=development",
+  );
+}
+
+const building = process.env.NEXT_PHASE === "phase-production-build";
+export const authSecret: string = resolveAuthSecret(env.AUTH_SECRET, process.env.NODE_ENV, building) ?? "";
 
 // next-auth v4 reads NEXTAUTH_URL itself; our contract names it AUTH_URL.
 process.env.NEXTAUTH_URL ??= env.AUTH_URL;

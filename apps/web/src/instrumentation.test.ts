@@ -12,14 +12,20 @@ describe("web start-up", () => {
   });
 
   it("exits when NODE_ENV=production and no STEWARD_SECRETS_KEYS is set", async () => {
-    process.env = { ...saved, NEXT_RUNTIME: "nodejs", NODE_ENV: "production" };
+    process.env = {
+      ...saved,
+      NEXT_RUNTIME: "nodejs",
+      NODE_ENV: "production",
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      ALLOW_DEFAULT_DB_PASSWORDS: "1",
+    };
     delete process.env.STEWARD_SECRETS_KEYS;
     delete process.env.STEWARD_SECRETS_KEYS_FILE;
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     await register();
     expect(exit).toHaveBeenCalledWith(1);
-    expect(String(error.mock.calls[0]?.[0])).toMatch(/web cannot start: .*STEWARD_SECRETS_KEYS/);
+    expect(String(error.mock.calls[0]?.[0])).toMatch(/refusing to start: .*STEWARD_SECRETS_KEYS/);
   });
 
   it("starts with a key", async () => {
@@ -29,6 +35,7 @@ describe("web start-up", () => {
       NODE_ENV: "production",
       STEWARD_SECRETS_KEYS: `k1:${randomBytes(32).toString("base64")}`,
       AUTH_SECRET: randomBytes(32).toString("base64url"),
+      ALLOW_DEFAULT_DB_PASSWORDS: "1",
     };
     const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
     await register();

@@ -1,4 +1,4 @@
-import { disconnectAll } from "@steward/db";
+import { databaseUrls, disconnectAll } from "@steward/db";
 import { loadSecretBoxFromEnv } from "@steward/secrets";
 import { useSecretBox } from "@steward/services";
 import { createWorkerApp } from "./app.ts";
@@ -7,6 +7,13 @@ import { createHealthServer } from "./health.ts";
 import { createLogger } from "./logger.ts";
 
 const log = createLogger(env.LOG_LEVEL);
+try {
+  // Fail closed: in production, built-in database role passwords refuse the start (ADR 0015).
+  databaseUrls();
+} catch (err) {
+  log.fatal({ err }, "refusing to start");
+  process.exit(1);
+}
 // The worker opens monitor secrets: without a key (outside NODE_ENV=development|test) it does not start.
 try {
   useSecretBox(loadSecretBoxFromEnv(secretsEnv()));

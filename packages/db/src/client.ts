@@ -1,8 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseUrls } from "./env.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { closeSystemPool } from "./pool.ts";
-import { closeTenantReadPool } from "./with-tenant-read.ts";
 
 export type DbClient = PrismaClient;
 
@@ -38,6 +36,7 @@ export function createDbClient({ connectionString, max = 10, applicationName }: 
 
 let appDb: DbClient | undefined;
 let systemDb: DbClient | undefined;
+let authDb: DbClient | undefined;
 
 /** PrismaClient as steward_app (RLS applies). Use through withTenant(). */
 export function getAppDb(): DbClient {
@@ -59,10 +58,25 @@ export function getSystemDb(): DbClient {
   return systemDb;
 }
 
-/** Disconnects every client and pool this module created (graceful shutdown, test teardown). */
-export async function disconnectAll(): Promise<void> {
-  const clients = [appDb, systemDb];
+/**
+ * PrismaClient as steward_auth: identity only (login, session validation, access resolution, logout,
+ * password change), through the SECURITY DEFINER functions of ADR 0015. Its own small pool, so neither
+ * the request pool nor the worker's BYPASSRLS pool can starve sign-in and session checks.
+ */
+export function getAuthDb(): DbClient {
+  authDb ??= createDbClient({
+    connectionString: databaseUrls().authDatabaseUrl,
+    max: 4,
+    applicationName: "steward-auth",
+  });
+  return authDb;
+}
+
+/** Forgets the singletons and disconnects them (disconnect.ts: graceful shutdown, test teardown). */
+export async function disconnectClients(): Promise<void> {
+  const clients = [appDb, systemDb, authDb];
   appDb = undefined;
   systemDb = undefined;
-  await Promise.all([...clients.map((c) => c?.$disconnect()), closeSystemPool(), closeTenantReadPool()]);
+  authDb = undefined;
+  await Promise.all(clients.map((c) => c?.$disconnect()));
 }

@@ -4,12 +4,14 @@ export {
   type CreateDbClientOptions,
   createDbClient,
   type DbClient,
-  disconnectAll,
   getAppDb,
+  getAuthDb,
   getSystemDb,
 } from "./client.ts";
-export { databaseUrls } from "./env.ts";
+export { disconnectAll } from "./disconnect.ts";
+export { assertNoDefaultPasswords, type DatabaseUrls, DefaultDatabasePasswordError, databaseUrls } from "./env.ts";
 export * from "./generated/prisma/client.ts";
+export { closeHealthPool, getHealthPool, pingDatabase } from "./health.ts";
 export { getSystemPool } from "./pool.ts";
 export {
   normalizeTenantIds,

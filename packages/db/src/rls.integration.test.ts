@@ -163,6 +163,7 @@ let tables: TableInfo[] = [];
 
 let app: pg.Client;
 let system: pg.Client;
+let auth: pg.Client;
 
 async function connect(url: string): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: url });
@@ -215,11 +216,13 @@ beforeAll(async () => {
   });
   app = await connect(process.env.APP_DATABASE_URL!);
   system = await connect(process.env.SYSTEM_DATABASE_URL!);
+  auth = await connect(process.env.AUTH_DATABASE_URL!);
 });
 
 afterAll(async () => {
   await app?.end();
   await system?.end();
+  await auth?.end();
 });
 
 describe("row-level security", () => {
@@ -347,16 +350,19 @@ describe("audit_logs is append-only", () => {
 });
 
 describe("roles", () => {
-  it("steward_app has no BYPASSRLS/superuser and owns nothing; steward_system bypasses RLS", async () => {
+  it("steward_app and steward_auth have no BYPASSRLS/superuser and own nothing; steward_system bypasses RLS", async () => {
     const { rows } = await system.query(
-      `select rolname, rolbypassrls, rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname in ('steward_app', 'steward_system') order by rolname`,
+      `select rolname, rolbypassrls, rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname in ('steward_app', 'steward_auth', 'steward_system') order by rolname`,
     );
     expect(rows).toEqual([
       { rolname: "steward_app", rolbypassrls: false, rolsuper: false, rolcreatedb: false, rolcreaterole: false },
+      { rolname: "steward_auth", rolbypassrls: false, rolsuper: false, rolcreatedb: false, rolcreaterole: false },
       { rolname: "steward_system", rolbypassrls: true, rolsuper: false, rolcreatedb: false, rolcreaterole: false },
     ]);
     const owned = await system.query(
-      `select relname from pg_class where relowner in (select oid from pg_roles where rolname in ('steward_app', 'steward_system'))`,
+      `select relname from pg_class where relowner in (select oid from pg_roles where rolname in ('steward_app', 'steward_auth', 'steward_system'))
+       union all
+       select proname::name from pg_proc where proowner in (select oid from pg_roles where rolname in ('steward_app', 'steward_auth', 'steward_system'))`,
     );
     expect(owned.rows).toEqual([]);
   });
@@ -373,5 +379,147 @@ describe("roles", () => {
   it("the application roles cannot touch the migrations table", async () => {
     const err = await pgError(app.query("select * from _prisma_migrations"));
     expect(err.code).toBe("42501");
+  });
+});
+
+// ADR 0015: users and sessions carry no tenant, so no RLS; privileges are their wall. steward_app reads
+// only the profile columns of users and nothing of sessions; identity goes through steward_auth's
+// SECURITY DEFINER functions, each returning only what its caller needs.
+describe("identity tables (users, sessions)", () => {
+  async function userOf(t: string): Promise<string> {
+    return ids[t]!.user!;
+  }
+
+  async function newSession(userId: string, opts: { expired?: boolean; revoked?: boolean } = {}): Promise<string> {
+    return withAdminClient(async (c) => {
+      const { rows } = await c.query(
+        `insert into sessions (user_id, expires_at, revoked_at) values ($1, now() + ($2 || ' hours')::interval, $3) returning id::text`,
+        [userId, opts.expired ? "-1" : "12", opts.revoked ? new Date() : null],
+      );
+      return rows[0].id as string;
+    });
+  }
+
+  it("steward_app cannot read password hashes, nor write users, nor touch sessions", async () => {
+    for (const sql of [
+      "select password_hash from users",
+      "select * from users",
+      "select password_set_at from users",
+      "update users set name = 'x'",
+      "update users set password_hash = 'x'",
+      "insert into users (email, name, password_hash) values ('evil@x.test', 'e', 'x')",
+      "delete from users",
+      "select * from sessions",
+      "select id from sessions",
+      "update sessions set revoked_at = null",
+      `insert into sessions (user_id, expires_at) values ('${ids[A]!.user}', now() + interval '1 day')`,
+      "delete from sessions",
+    ]) {
+      const err = await asApp(A, (c) => pgError(c.query(sql)));
+      expect({ sql, code: err.code, message: err.message }).toMatchObject({
+        sql,
+        code: "42501",
+        message: expect.stringMatching(/permission denied/),
+      });
+    }
+    // Nor can the worker's BYPASSRLS role read a hash (it keeps its writes: test factories, tools).
+    const sys = await pgError(system.query("select password_hash from users"));
+    expect({ code: sys.code, message: sys.message }).toMatchObject({
+      code: "42501",
+      message: expect.stringMatching(/permission denied/),
+    });
+    // …but reads the profile columns the member list shows.
+    const { rows } = await asApp(A, (c) =>
+      c.query("select id::text, email, name, disabled_at, last_login_at from users where id = $1", [ids[A]!.user]),
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it("steward_app cannot call the identity functions; steward_auth cannot read or write the tables directly", async () => {
+    const session = await newSession(await userOf(A));
+    for (const sql of [
+      `select * from steward_auth_login_lookup('a@t.test')`,
+      `select * from steward_auth_session_user('${session}')`,
+      `select * from steward_auth_password_hash('${ids[A]!.user}')`,
+      `select * from steward_auth_user_memberships('${ids[A]!.user}')`,
+      `select steward_auth_set_password('${ids[A]!.user}', 'x', 'evil')`,
+    ]) {
+      const err = await asApp(A, (c) => pgError(c.query(sql)));
+      expect({ sql, code: err.code }).toEqual({ sql, code: "42501" });
+    }
+    for (const sql of [
+      "select id from users",
+      "select password_hash from users",
+      "select id from sessions",
+      "update sessions set revoked_at = null",
+      "update users set password_hash = 'x'",
+      "select id from memberships",
+      "select id from organizations",
+      "select id from assets",
+      "select id from audit_logs",
+      `select steward_revoke_member_sessions('${ids[A]!.membership}', 'evil')`,
+    ]) {
+      const err = await pgError(auth.query(sql));
+      expect({ sql, code: err.code }).toEqual({ sql, code: "42501" });
+    }
+  });
+
+  it("the session function returns only user id, e-mail and name, and nothing for a wrong, expired or revoked id", async () => {
+    const userId = await userOf(A);
+    const live = await newSession(userId);
+    const r = await auth.query("select * from steward_auth_session_user($1)", [live]);
+    expect(r.fields.map((f) => f.name)).toEqual(["user_id", "email", "name"]);
+    expect(r.rows).toEqual([{ user_id: userId, email: `a-${A}@t.test`, name: "U" }]);
+    for (const id of [
+      randomUUID(),
+      await newSession(userId, { expired: true }),
+      await newSession(userId, { revoked: true }),
+    ]) {
+      const none = await auth.query("select * from steward_auth_session_user($1)", [id]);
+      expect(none.rows).toEqual([]);
+    }
+  });
+
+  it("the login function returns only id, hash and disabled for that e-mail, nothing for an unknown one", async () => {
+    const r = await auth.query("select * from steward_auth_login_lookup($1)", [`a-${A}@t.test`]);
+    expect(r.fields.map((f) => f.name)).toEqual(["user_id", "password_hash", "disabled"]);
+    expect(r.rows).toEqual([{ user_id: ids[A]!.user, password_hash: "x", disabled: false }]);
+    expect((await auth.query("select * from steward_auth_login_lookup($1)", ["nobody@t.test"])).rows).toEqual([]);
+    expect((await auth.query("select * from steward_auth_password_hash($1)", [randomUUID()])).rows).toEqual([]);
+  });
+
+  it("steward_app revokes sessions only for a membership of its current tenants", async () => {
+    const sessionB = await newSession(await userOf(B));
+    const foreign = await asApp(A, (c) =>
+      c.query("select steward_revoke_member_sessions($1, 'x') as n", [ids[B]!.membership]),
+    );
+    expect(foreign.rows).toEqual([{ n: 0 }]);
+    const unscoped = await asApp(undefined, (c) =>
+      c.query("select steward_revoke_member_sessions($1, 'x') as n", [ids[B]!.membership]),
+    );
+    expect(unscoped.rows).toEqual([{ n: 0 }]);
+    expect((await auth.query("select * from steward_auth_session_user($1)", [sessionB])).rows).toHaveLength(1);
+    // Its own tenant's member: revoked (rolled back by asApp).
+    const own = await asApp(B, (c) =>
+      c.query("select steward_revoke_member_sessions($1, 'x') as n", [ids[B]!.membership]),
+    );
+    expect(own.rows[0].n).toBeGreaterThanOrEqual(1);
+  });
+
+  it("every SECURITY DEFINER function pins its search_path (pg_temp last) and is not executable by PUBLIC", async () => {
+    const { rows } = await system.query(`
+      select p.proname as name, p.proconfig as config, p.prorettype = 'trigger'::regtype as trigger,
+             has_function_privilege('public', p.oid, 'EXECUTE') as public_exec
+        from pg_proc p join pg_namespace n on n.oid = p.pronamespace and n.nspname = 'public'
+       where p.prosecdef
+       order by 1`);
+    expect(rows.length).toBeGreaterThanOrEqual(9);
+    for (const f of rows as { name: string; config: string[] | null; trigger: boolean; public_exec: boolean }[]) {
+      const path = (f.config ?? []).find((c) => c.startsWith("search_path="));
+      expect({ name: f.name, path }).toEqual({ name: f.name, path: expect.stringMatching(/^search_path=.*pg_temp$/) });
+      // A trigger function cannot be called directly; every other one is granted to its one role.
+      if (!f.trigger)
+        expect({ name: f.name, public_exec: f.public_exec }).toEqual({ name: f.name, public_exec: false });
+    }
   });
 });

@@ -1,5 +1,8 @@
 import { type DbClient, getAppDb, getSystemDb } from "./client.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
+import { normalizeTenantIds } from "./tenant-ids.ts";
+
+export { normalizeTenantIds, TenantScopeError } from "./tenant-ids.ts";
 
 /** The client handed to a withTenant/withSystem callback (an interactive transaction). */
 export type Tx = Prisma.TransactionClient;
@@ -15,29 +18,6 @@ export interface TxOptions {
 export interface WithTenantOptions extends TxOptions {
   /** Client to run on (default getAppDb()). Must connect as a NOBYPASSRLS role. */
   db?: DbClient;
-}
-
-/** Thrown for a missing or malformed tenant scope: a programming error, never a user error. */
-export class TenantScopeError extends Error {
-  override name = "TenantScopeError";
-}
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Validates and normalises (lower case, de-duplicated) a tenant id list. */
-export function normalizeTenantIds(tenantIds: string | readonly string[]): string[] {
-  const list = typeof tenantIds === "string" ? [tenantIds] : tenantIds;
-  if (list.length === 0) {
-    throw new TenantScopeError("withTenant: empty tenant list (an unscoped caller sees no tenant; do not query)");
-  }
-  const out = new Set<string>();
-  for (const id of list) {
-    if (typeof id !== "string" || !UUID_RE.test(id)) {
-      throw new TenantScopeError(`withTenant: not a uuid: ${JSON.stringify(id)}`);
-    }
-    out.add(id.toLowerCase());
-  }
-  return [...out];
 }
 
 const DEFAULTS = { maxWait: 10_000, timeout: 15_000 } as const;

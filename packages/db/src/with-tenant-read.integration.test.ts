@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectAll } from "./client.ts";
+import { disconnectAll } from "./disconnect.ts";
 import { Prisma } from "./generated/prisma/client.ts";
 import { TenantScopeError } from "./tenant.ts";
 import { withAdminClient } from "./testing/index.ts";

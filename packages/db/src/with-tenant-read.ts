@@ -1,7 +1,7 @@
 import pg from "pg";
 import { databaseUrls } from "./env.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
-import { normalizeTenantIds } from "./tenant.ts";
+import { normalizeTenantIds } from "./tenant-ids.ts";
 
 /**
  * The lean tenant read path: ONE round trip for a tenant-scoped, read-only query on the raw `pg` pool of

@@ -6,6 +6,7 @@ export * from "./context.ts";
 export * from "./db-errors.ts";
 export * from "./errors.ts";
 export * from "./fleet/index.ts";
+export * from "./health/assert-database-config.ts";
 export * from "./health/check-database.ts";
 export * from "./heartbeat/index.ts";
 export * from "./incident/index.ts";

@@ -80,7 +80,9 @@ export async function ensureTemplateDatabase(
       }
       // Roles are cluster-wide; make their passwords match the URLs the tests will use.
       const urls = deriveUrls({ ...process.env, DATABASE_URL: adminUrl });
-      await ensureRolePasswords(adminUrl, urls.appDatabaseUrl, urls.systemDatabaseUrl);
+      await ensureRolePasswords(adminUrl, urls.appDatabaseUrl, urls.systemDatabaseUrl, {
+        authUrl: urls.authDatabaseUrl,
+      });
       return template;
     } finally {
       await c.query("select pg_advisory_unlock($1)", [TEMPLATE_LOCK_KEY]).catch(() => {});
@@ -95,6 +97,7 @@ export interface TestDatabase {
   databaseUrl: string;
   appDatabaseUrl: string;
   systemDatabaseUrl: string;
+  authDatabaseUrl: string;
   redisPrefix: string;
 }
 
@@ -123,6 +126,7 @@ export async function createTestDatabase(template: string, adminUrl = harnessAdm
     databaseUrl: withDatabase(adminUrl, name),
     appDatabaseUrl: withDatabase(base.appDatabaseUrl, name),
     systemDatabaseUrl: withDatabase(base.systemDatabaseUrl, name),
+    authDatabaseUrl: withDatabase(base.authDatabaseUrl, name),
     redisPrefix: `t${id}`,
   };
 }

@@ -9,11 +9,12 @@ const db = await createTestDatabase(inject("stewardTemplateDb"), adminUrl);
 process.env.DATABASE_URL = db.databaseUrl;
 process.env.APP_DATABASE_URL = db.appDatabaseUrl;
 process.env.SYSTEM_DATABASE_URL = db.systemDatabaseUrl;
+process.env.AUTH_DATABASE_URL = db.authDatabaseUrl;
 process.env.REDIS_PREFIX = db.redisPrefix;
 
 afterAll(async () => {
   // Same module instance as the code under test (same file path), so this closes its clients.
-  const { disconnectAll } = await import("../client.ts");
+  const { disconnectAll } = await import("../disconnect.ts");
   await disconnectAll();
   await dropTestDatabase(db.name, adminUrl);
   await cleanRedisPrefix(db.redisPrefix);

@@ -1,5 +1,5 @@
-import { getSystemDb } from "@steward/db";
 import { computeAccess, type OrgKind, type Permission, type Role } from "@steward/domain";
+import { authDb } from "../auth/auth-db.ts";
 
 export interface ReachableTenant {
   id: string;
@@ -32,33 +32,42 @@ export interface ResolvedAccess {
 
 /**
  * Which client tenants a user reaches and with which role (domain/access.ts). Identity lookup across
- * tenants, so it runs as the system role: two plain queries (memberships, then the candidate client
- * tenants), no transaction round trips.
+ * tenants, before any tenant is known: two statements on the identity pool as steward_auth, each one
+ * SECURITY DEFINER function (the memberships with their organization, then the candidate client
+ * tenants; ADR 0015), no transaction round trips.
  * Called per request so role and scope changes take effect immediately.
  */
 export async function resolveAccess(userId: string): Promise<ResolvedAccess> {
-  const db = getSystemDb();
-  const memberships = await db.membership.findMany({
-    where: { userId },
-    select: {
-      id: true,
-      tenantId: true,
-      role: true,
-      scopeTenantIds: true,
-      tenant: { select: { kind: true, name: true, slug: true } },
-    },
-    orderBy: { createdAt: "asc" },
-  });
-  const providerIds = memberships.filter((m) => m.tenant.kind === "PROVIDER").map((m) => m.tenantId);
-  const clientIds = memberships.filter((m) => m.tenant.kind === "CLIENT").map((m) => m.tenantId);
+  const db = authDb();
+  const rows = await db.$queryRaw<
+    {
+      id: string;
+      tenant_id: string;
+      role: Role;
+      scope_tenant_ids: string[];
+      tenant_kind: OrgKind;
+      tenant_name: string;
+      tenant_slug: string;
+    }[]
+  >`select id::text as id, tenant_id::text as tenant_id, role::text as role,
+           scope_tenant_ids::text[] as scope_tenant_ids, tenant_kind::text as tenant_kind, tenant_name, tenant_slug
+      from steward_auth_user_memberships(${userId}::uuid)`;
+  const memberships = rows.map((r) => ({
+    id: r.id,
+    tenantId: r.tenant_id,
+    role: r.role,
+    scopeTenantIds: r.scope_tenant_ids,
+    tenant: { kind: r.tenant_kind, name: r.tenant_name, slug: r.tenant_slug },
+  }));
   const clients =
-    providerIds.length + clientIds.length === 0
+    memberships.length === 0
       ? []
-      : await db.organization.findMany({
-          where: { kind: "CLIENT", OR: [{ parentId: { in: providerIds } }, { id: { in: clientIds } }] },
-          select: { id: true, name: true, slug: true, timezone: true, parentId: true },
-          orderBy: { name: "asc" },
-        });
+      : (
+          await db.$queryRaw<
+            { id: string; name: string; slug: string; timezone: string; parent_id: string | null }[]
+          >`select id::text as id, name, slug, timezone, parent_id::text as parent_id
+              from steward_auth_user_client_tenants(${userId}::uuid)`
+        ).map((c) => ({ id: c.id, name: c.name, slug: c.slug, timezone: c.timezone, parentId: c.parent_id }));
   const access = computeAccess(
     memberships.map((m) => ({
       tenantId: m.tenantId,

@@ -1,3 +1,4 @@
+import { withSystem } from "@steward/db";
 import { describe, expect, it } from "vitest";
 import { RateLimitedError, UnauthenticatedError, ValidationError } from "../errors.ts";
 import {
@@ -27,6 +28,10 @@ describe("authenticateWithPassword", () => {
     expect(s.expiresAt.getTime() - before).toBeGreaterThan(11.9 * 3600_000);
     expect(s.expiresAt.getTime() - before).toBeLessThanOrEqual(12 * 3600_000 + 5_000);
     expect(await validateSession(s.sessionId)).toMatchObject({ id: user.id, email: user.email });
+    const stored = await withSystem((tx) =>
+      tx.session.findUniqueOrThrow({ where: { id: s.sessionId }, select: { expiresAt: true, userId: true } }),
+    );
+    expect(stored).toEqual({ expiresAt: s.expiresAt, userId: user.id });
     const [row] = await auditRows({ action: "auth.login", actorId: user.id });
     expect(row).toMatchObject({ tenantId: null, actorType: "USER", targetId: s.sessionId, ip: "10.0.0.1" });
   });

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { RateLimitedError, UnauthenticatedError, ValidationError } from "../errors.ts";
+import { authDb, withAuth } from "./auth-db.ts";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "./hash-password.ts";
-import { revokeUserSessions } from "./revoke-session.ts";
 
 export const ChangePasswordInput = z.object({
   currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
@@ -35,10 +35,9 @@ export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswo
     throw new ValidationError("The new password must differ from the current one", { field: "newPassword" });
   }
   const userId = ctx.actor.userId;
-  const user = await withSystem((tx) =>
-    tx.user.findUnique({ where: { id: userId }, select: { id: true, passwordHash: true, disabledAt: true } }),
-  );
-  if (!user || user.disabledAt) throw new UnauthenticatedError("Unknown user");
+  const [user] = await authDb().$queryRaw<{ password_hash: string; disabled: boolean }[]>`
+    select password_hash, disabled from steward_auth_password_hash(${userId}::uuid)`;
+  if (!user || user.disabled) throw new UnauthenticatedError("Unknown user");
   const since = new Date(Date.now() - CHANGE_PASSWORD_WINDOW_MS);
   const failures = await withSystem((tx) =>
     tx.auditLog.findMany({
@@ -57,8 +56,9 @@ export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswo
       retryAfterSeconds,
     });
   }
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await withSystem((tx) =>
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+    // steward_auth may append tenant-less audit rows (ADR 0015): the failure is the counter's row.
+    await withAuth((tx) =>
       emitAudit(tx, ctx, {
         tenantId: null,
         action: "user.change_password_failed",
@@ -69,10 +69,13 @@ export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswo
     throw new ValidationError("The current password is incorrect", { field: "currentPassword" });
   }
   const passwordHash = await hashPassword(input.newPassword);
-  return withSystem(async (tx) => {
-    // The database clock stamps passwordSetAt, as it stamps sessions.created_at (compared in validateSession).
-    await tx.$executeRaw`update users set password_hash = ${passwordHash}, password_set_at = now(), updated_at = now() where id = ${userId}::uuid`;
-    const revokedSessions = await revokeUserSessions(tx, userId, "password_change");
+  return withAuth(async (tx) => {
+    // Stores the hash, stamps passwordSetAt with the database clock (as sessions.created_at, compared in
+    // validateSession) and revokes every live session of the user.
+    const [row] = await tx.$queryRaw<{ n: number | null }[]>`
+      select steward_auth_set_password(${userId}::uuid, ${passwordHash}, 'password_change') as n`;
+    if (row?.n == null) throw new UnauthenticatedError("Unknown user");
+    const revokedSessions = row.n;
     await emitAudit(tx, ctx, {
       tenantId: null,
       action: "user.change_password",

@@ -1,13 +1,16 @@
-import { type Tx, withSystem } from "@steward/db";
+import type { Tx } from "@steward/db";
 import { insertAudit } from "../audit/emit-audit.ts";
+import { withAuth } from "./auth-db.ts";
 
-/** Stamp every live session of a user as revoked (inside the caller's transaction). Returns how many. */
-export async function revokeUserSessions(tx: Tx, userId: string, why: string): Promise<number> {
-  const r = await tx.session.updateMany({
-    where: { userId, revokedAt: null },
-    data: { revokedAt: new Date(), revokedWhy: why },
-  });
-  return r.count;
+/**
+ * Revoke every live session of the user holding `membershipId` (inside the caller's withTenant
+ * transaction, as steward_app): steward_revoke_member_sessions only acts on a membership of the
+ * transaction's tenants. Call it before deleting the membership. Returns how many were revoked.
+ */
+export async function revokeMemberSessions(tx: Tx, membershipId: string, why: string): Promise<number> {
+  const rows = await tx.$queryRaw<{ n: number }[]>`
+    select steward_revoke_member_sessions(${membershipId}::uuid, ${why}) as n`;
+  return rows[0]?.n ?? 0;
 }
 
 export interface RevokeSessionOptions {
@@ -18,27 +21,21 @@ export interface RevokeSessionOptions {
 
 /** Logout: revoke one session (idempotent) and audit `auth.logout` when it was live. */
 export async function revokeSession(sessionId: string, opts: RevokeSessionOptions = {}): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;
-  return withSystem(async (tx) => {
-    const s = await tx.session.findUnique({
-      where: { id: sessionId },
-      select: { id: true, revokedAt: true, user: { select: { id: true, email: true, name: true } } },
-    });
-    if (!s || s.revokedAt) return false;
-    await tx.session.update({
-      where: { id: s.id },
-      data: { revokedAt: new Date(), revokedWhy: opts.why ?? "logout" },
-      select: { id: true },
-    });
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)) return false;
+  const why = opts.why ?? "logout";
+  return withAuth(async (tx) => {
+    const [user] = await tx.$queryRaw<{ id: string; email: string; name: string }[]>`
+      select user_id::text as id, email, name from steward_auth_revoke_session(${sessionId}::uuid, ${why})`;
+    if (!user) return false;
     await insertAudit(tx, {
-      actor: { type: "USER", userId: s.user.id, email: s.user.email, name: s.user.name, sessionId: s.id },
+      actor: { type: "USER", userId: user.id, email: user.email, name: user.name, sessionId },
       tenantId: null,
       action: "auth.logout",
       targetType: "session",
-      targetId: s.id,
+      targetId: sessionId,
       requestId: opts.requestId ?? null,
       ip: opts.ip ?? null,
-      metadata: { why: opts.why ?? "logout" },
+      metadata: { why },
     });
     return true;
   });

@@ -1,20 +1,10 @@
-import { withSystem } from "@steward/db";
+import { pingDatabase } from "@steward/db";
 
-/** Readiness probe: true when Postgres answers a trivial query within `timeoutMs`. */
-export async function checkDatabase(timeoutMs = 2000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    const ping = withSystem(async (tx) => {
-      await tx.$queryRaw`select 1 as ok`;
-      return true;
-    });
-    return await Promise.race([ping, timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+/**
+ * Readiness probe: true when Postgres answers a trivial query within `timeoutMs`. Runs on the health
+ * check's own single connection (ADR 0015), never a request, identity or worker pool connection, so a
+ * flood of unauthenticated readiness checks cannot starve sign-in or session validation.
+ */
+export function checkDatabase(timeoutMs = 2000): Promise<boolean> {
+  return pingDatabase(timeoutMs);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
-import { revokeUserSessions } from "../auth/revoke-session.ts";
+import { revokeMemberSessions } from "../auth/revoke-session.ts";
 import type { ServiceContext } from "../context.ts";
 import { requirePermission } from "../require-permission.ts";
 import { withTenant } from "../with-tenant.ts";
@@ -17,8 +17,9 @@ export async function removeMember(ctx: ServiceContext, rawInput: RemoveMemberIn
   return withTenant(ctx, async (tx) => {
     const m = await loadMembershipForChange(tx, tenantId, input.membershipId);
     await assertNotLastAdmin(tx, tenantId, m);
+    // Revoked first: the function acts only on a membership of this tenant, which the delete removes.
+    const revokedSessions = await revokeMemberSessions(tx, m.id, "membership_removed");
     await tx.membership.delete({ where: { id: m.id }, select: { id: true } });
-    const revokedSessions = await revokeUserSessions(tx, m.userId, "membership_removed");
     await emitAudit(tx, ctx, {
       action: "member.remove",
       targetType: "membership",

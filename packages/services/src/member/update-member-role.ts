@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
-import { revokeUserSessions } from "../auth/revoke-session.ts";
+import { revokeMemberSessions } from "../auth/revoke-session.ts";
 import type { ServiceContext } from "../context.ts";
 import { requirePermission } from "../require-permission.ts";
 import { withTenant } from "../with-tenant.ts";
@@ -35,7 +35,7 @@ export async function updateMemberRole(ctx: ServiceContext, rawInput: UpdateMemb
       data: { role: input.role },
       select: memberSelect,
     });
-    const revokedSessions = await revokeUserSessions(tx, m.userId, "role_change");
+    const revokedSessions = await revokeMemberSessions(tx, m.id, "role_change");
     await emitAudit(tx, ctx, {
       action: "member.update_role",
       targetType: "membership",

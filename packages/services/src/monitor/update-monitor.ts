@@ -192,7 +192,11 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
         action: "monitor.update",
         targetType: "monitor",
         targetId: monitor.id,
-        metadata: { fields: Object.keys(data).filter((f) => f !== "secrets" || secretChanges.secrets), changes: changesOf(current, data), ...secretChanges },
+        metadata: {
+          fields: Object.keys(data).filter((f) => f !== "secrets" || secretChanges.secrets),
+          changes: changesOf(current, data),
+          ...secretChanges,
+        },
       });
       /** Stored secrets this edit dropped because the target changed (the form says so). */
       return { ...monitor, secretsCleared };

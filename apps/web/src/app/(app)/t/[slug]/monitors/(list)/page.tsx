@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { parseMonitorQuery, searchInput } from "~/lib/monitor-query.ts";
 import { getQueryClient, getTenantBySlug, handleServerError, trpc } from "~/trpc/server.ts";
-import { MonitorList } from "./monitor-list.tsx";
+import { MonitorList } from "../monitor-list.tsx";
 
 export const metadata: Metadata = { title: "Monitors" };
 

@@ -2,7 +2,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { parseStatusFilter } from "~/lib/incident-filter.ts";
 import { getQueryClient, getTenantBySlug, handleServerError, trpc } from "~/trpc/server.ts";
-import { IncidentList } from "./incident-list.tsx";
+import { IncidentList } from "../incident-list.tsx";
 
 export const metadata: Metadata = { title: "Incidents" };
 

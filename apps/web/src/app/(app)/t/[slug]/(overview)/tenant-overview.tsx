@@ -27,7 +27,7 @@ import { useDisplayZone } from "~/components/time-zone-pref.tsx";
 import { rollup } from "~/lib/status.ts";
 import { zoneAbbr } from "~/lib/time.ts";
 import { useTRPC } from "~/trpc/react.tsx";
-import { AddMonitorDialog } from "./add-monitor-dialog.tsx";
+import { AddMonitorDialog } from "../add-monitor-dialog.tsx";
 
 function Stat({
   label,
