@@ -36,7 +36,12 @@ describe("pnpm secrets:rotate", () => {
       kind: "REDIS",
       config: { host: "cache.example.com", port: 6379, password: "rotate-me" },
     } as CreateMonitorInput);
-    const env = { ...process.env, NODE_ENV: "production", STEWARD_SECRETS_KEYS: `${entry(k2)},${entry(k1)}` };
+    const env = {
+      ...process.env,
+      NODE_ENV: "production",
+      ALLOW_DEFAULT_DB_PASSWORDS: "1",
+      STEWARD_SECRETS_KEYS: `${entry(k2)},${entry(k1)}`,
+    };
     const first = await run(process.execPath, ["scripts/secrets-rotate.mjs"], { cwd: ROOT, env });
     expect(first.stdout).toMatch(
       /current key knew; 0 monitor\(s\) had plaintext .*; 1 value\(s\) of 1 monitor\(s\) re-sealed; 0 could not/,
@@ -61,7 +66,7 @@ describe("pnpm secrets:rotate", () => {
     ] as const) {
       const err = await run(cmd, args, {
         cwd: ROOT,
-        env: { ...base, NODE_ENV: "production", WORKER_HEALTH_PORT: "0" },
+        env: { ...base, NODE_ENV: "production", ALLOW_DEFAULT_DB_PASSWORDS: "1", WORKER_HEALTH_PORT: "0" },
         timeout: 20_000,
       }).catch((e: { code?: number; stdout?: string; stderr?: string }) => e);
       expect((err as { code?: number }).code, args[0]).toBe(1);
