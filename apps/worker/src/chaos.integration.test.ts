@@ -23,9 +23,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 //    execution was in flight (request received before the kill, at most IN_FLIGHT_MS before it);
 //  - a slot whose result was stored is never executed again (the stored result is the last execution's:
 //    a re-delivered job first looks for a stored result, processors/probe-run.ts).
-// Checked that it fails: with a second scheduler per monitor (every slot enqueued twice, BullMQ job ids
-// no longer one per slot) every slot runs twice while the stored rows stay one per key (the old
-// assertion passed); and with locks that never expire during the run, slots are missing.
+// Checked that it fails (the stored rows stayed one per key each time, so the old row count passed):
+// with one probe in ten run twice by its worker (a slot executed twice with no kill: "executed at +1692 ms
+// and again at +2109 ms"), and with catch-up re-enqueueing slots that already ran ("stored result checked
+// at +3129 ms, executed again at +14310 ms"). The missing-results half failed earlier with locks that never
+// expire during the run (26 of 576 slots missing: the killed workers' in-flight probes).
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const MONITORS = 12;
