@@ -240,6 +240,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         signal: abort.signal,
         log,
         catchUp: (monitorId, slots) => catchUpSlots(catchUp, monitorId, slots),
+        storedSlots: storedProbeSlots,
       });
       const onProbeStart = opts.onProbeStart;
       const probeWorker = new Worker(
@@ -256,8 +257,8 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
           concurrency: opts.concurrency,
           // A worker killed mid-probe (kill -9, OOM, lost host) holds its jobs' locks until they expire:
           // short locks (renewed every 5 s while the probe runs) and a 5 s stalled check hand its slots to
-          // a live worker within ≈ 15 s; the (monitor, slot, region) key makes the re-run a no-op if the
-          // first result did land. A slot re-delivered up to 3 times still runs.
+          // a live worker within ≈ 15 s; the re-run looks for a stored result of its (monitor, slot, region)
+          // first and does not probe again if the first result did land. A slot re-delivered up to 3 times still runs.
           lockDuration: 10_000,
           stalledInterval: 5_000,
           maxStalledCount: 3,

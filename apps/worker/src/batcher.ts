@@ -28,7 +28,8 @@ export interface BatcherOptions {
  * Collects probe results and writes them in one statement per flush (every `flushMs` or `maxRows`
  * rows). `add()` resolves once the row is committed, so a probe job only completes after its result is
  * durable: a worker killed before the flush leaves the job to BullMQ's stalled-job recovery, and the
- * re-run of the same slot is deduplicated by the (monitor, slot) primary key. Flushes run one at a time.
+ * re-run of the same slot is deduplicated by the (monitor, slot, region) primary key (and is not probed at
+ * all if the dead worker's flush committed, processors/probe-run.ts). Flushes run one at a time.
  *
  * While Postgres is unreachable (down, restarting, refusing connections) a flush keeps its rows and
  * retries with backoff for up to `maxOutageMs`: the probe jobs stay active (their BullMQ locks are renewed

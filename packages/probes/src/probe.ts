@@ -7,6 +7,12 @@ export interface ProbeContext {
   /** Deadline for the whole probe (DNS, connect, headers, body). */
   timeoutMs: number;
   ssrf: SsrfGuard;
+  /**
+   * The scheduled run this probe is (absent for "test now"): protocols that can carry it tell the target
+   * (HTTP: a `Steward-Probe: slot=<ISO time>; region=<region>` request header), so a target can recognise
+   * a re-run of the same slot.
+   */
+  run?: { scheduledAt: number; region: string };
 }
 
 /**

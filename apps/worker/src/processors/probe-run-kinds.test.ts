@@ -86,3 +86,63 @@ describe("probe.run uses the tenant's SSRF allowlist on top of the deployment's"
     expect(blocked?.error).toMatch(/not allowed|blocked|denied|loopback/i);
   });
 });
+
+describe("probe.run: one execution per slot", () => {
+  it("tells an HTTP target the slot and region; a re-delivered job whose slot is stored does not probe again", async () => {
+    const seen: (string | undefined)[] = [];
+    const http = await import("node:http");
+    const target = http.createServer((req, res) => {
+      const h = req.headers["steward-probe"];
+      seen.push(Array.isArray(h) ? h.join(",") : h);
+      res.end("ok");
+    });
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+    try {
+      const m = monitor("HTTP", { url: `http://127.0.0.1:${(target.address() as net.AddressInfo).port}/` });
+      const rows: ProbeResultRow[] = [];
+      const stored = new Set<number>();
+      const asked: number[] = [];
+      const process = createProbeRunProcessor({
+        monitors: new MonitorCache(1000, async (id) => (id === m.id ? m : null)),
+        batcher: {
+          add: async (row: ProbeResultRow) => {
+            rows.push(row);
+            stored.add(row.scheduledAt.getTime());
+          },
+        } as unknown as ResultBatcher,
+        ssrf: createSsrfGuard({ allowCidrs: LOOPBACK_CIDRS }),
+        region: "eu",
+        signal: new AbortController().signal,
+        log: createLogger("silent"),
+        storedSlots: async (_id, region, slots) => {
+          asked.push(...slots);
+          return new Set(region === "eu" ? slots.filter((s) => stored.has(s)) : []);
+        },
+      });
+      const slot = Date.parse("2026-12-04T17:00:00.000Z");
+      const job = (attemptsStarted: number, scheduledAt = slot) =>
+        ({
+          id: `catchup-${m.id}-${scheduledAt}`,
+          timestamp: Date.now(),
+          opts: {},
+          attemptsStarted,
+          stalledCounter: attemptsStarted - 1,
+          data: { monitorId: m.id, scheduledAt },
+        }) as unknown as Job;
+      await process(job(1));
+      const header = (i: number) => `slot=${rows[i]!.scheduledAt.toISOString()}; region=eu`; // on the monitor's grid
+      expect(seen).toEqual([header(0)]);
+      expect(asked).toEqual([]); // a first delivery never asks
+      // Its worker died after the commit, before the acknowledgement: the re-run finds the result.
+      expect(await process(job(2))).toEqual({ skipped: "already-stored" });
+      expect(seen).toHaveLength(1);
+      // Died before the commit (nothing stored for the next slot): probed again.
+      await process(job(2, slot + 10_000));
+      expect(rows).toHaveLength(2);
+      expect(seen).toEqual([header(0), header(1)]);
+      expect(rows[1]!.scheduledAt.getTime() - rows[0]!.scheduledAt.getTime()).toBe(10_000);
+    } finally {
+      await new Promise<void>((r) => target.close(() => r()));
+    }
+  });
+});

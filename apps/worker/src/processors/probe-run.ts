@@ -50,15 +50,26 @@ export interface ProbeRunDeps {
    * scheduler job starts again after stalling. Returns the slots it enqueued.
    */
   catchUp?: (monitorId: string, slots: number[]) => Promise<number[]>;
+  /**
+   * The slots among `slots` with a stored result of this monitor and region; asked only when a job is
+   * delivered again after its worker died (stalled job), so a slot whose result was committed before the
+   * kill is not probed a second time.
+   */
+  storedSlots?: (monitorId: string, region: string, slots: readonly number[]) => Promise<Set<number>>;
 }
 
 /** A scheduler-made job that is starting again: its first worker died holding it (stalled job). */
 export function isStalledSchedulerRun(job: Pick<Job, "id" | "attemptsStarted" | "stalledCounter">): boolean {
-  return slotFromSchedulerJobId(job.id) !== null && ((job.attemptsStarted ?? 0) > 1 || (job.stalledCounter ?? 0) > 0);
+  return slotFromSchedulerJobId(job.id) !== null && isRedelivered(job);
+}
+
+/** A job starting again because the worker that held it died (BullMQ stalled-job recovery). */
+export function isRedelivered(job: Pick<Job, "attemptsStarted" | "stalledCounter">): boolean {
+  return (job.attemptsStarted ?? 0) > 1 || (job.stalledCounter ?? 0) > 0;
 }
 
 export type ProbeRunOutcome =
-  | { skipped: "monitor-missing" | "monitor-paused" }
+  | { skipped: "monitor-missing" | "monitor-paused" | "already-stored" }
   | { scheduledAt: number; state: ProbeResultRow["state"]; latencyMs: number | null };
 
 /**
@@ -154,6 +165,19 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
         deps.log.warn({ err, monitorId }, "catch-up of skipped slots failed");
       }
     }
+    // A dead worker's job: it may have stored this slot's result just before it died (committed, not yet
+    // acknowledged). Probing again would be a second execution of the slot, so look first. A slot the dead
+    // worker had not committed is probed again — at-least-once: its first attempt may have reached the
+    // target (chaos.integration.test.ts counts the executions).
+    const region = deps.region ?? DEFAULT_REGION;
+    if (deps.storedSlots && isRedelivered(job)) {
+      try {
+        if ((await deps.storedSlots(monitor.id, region, [scheduledAt])).has(scheduledAt))
+          return { skipped: "already-stored" };
+      } catch (err) {
+        deps.log.warn({ err, monitorId }, "stored-result check of a re-delivered job failed (probing again)");
+      }
+    }
 
     let result: ProbeResult;
     const probe = getProbe(monitor.kind);
@@ -169,7 +193,12 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
     } else {
       try {
         const ssrf = guardFor(monitor.tenantAllowCidrs ?? []);
-        result = await probe.run(config.data, { signal: deps.signal, timeoutMs: monitor.timeoutMs, ssrf });
+        result = await probe.run(config.data, {
+          signal: deps.signal,
+          timeoutMs: monitor.timeoutMs,
+          ssrf,
+          run: { scheduledAt, region },
+        });
       } catch (err) {
         // A throwing probe is a bug on our side, not evidence about the target.
         deps.log.error({ err, monitorId }, "probe threw");
@@ -195,7 +224,7 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
       latencyMs,
       statusCode: result.statusCode ?? null,
       error: result.error ?? null,
-      region: deps.region ?? DEFAULT_REGION,
+      region,
     });
     return { scheduledAt, state, latencyMs };
   };

@@ -323,7 +323,14 @@ export const httpProbe: Probe<"HTTP", typeof HttpProbeConfig> = {
   async run(config, ctx: ProbeContext): Promise<ProbeResult> {
     const start = performance.now();
     try {
-      const { url, headers, collectBody } = prepare(config);
+      const { url, headers: configured, collectBody } = prepare(config);
+      // The slot and region of a scheduled run (ProbeContext.run); the monitor's own headers win.
+      const headers = ctx.run
+        ? {
+            "steward-probe": `slot=${new Date(ctx.run.scheduledAt).toISOString()}; region=${ctx.run.region}`,
+            ...configured,
+          }
+        : configured;
       // Every hop: host resolved once by the guard, socket pinned to that address, redirects re-checked;
       // the whole exchange (every hop) runs under one deadline of ctx.timeoutMs, aborted by ctx.signal.
       const res = await guardedRequest({

@@ -18,9 +18,10 @@ export type GetMonitorInput = z.input<typeof GetMonitorInput>;
  * One monitor with its 24 h latency series (30-minute buckets: ≤ 48 points, avg / max / p50), its state
  * intervals over 7 days, the 20 most recent results, exact uptime over 24 h / 7 d / 30 d, and `days90`:
  * seconds per state and uptime for each of the last 90 days in the tenant's zone (oldest first; today up
- * to now) with the 90-day uptime (`uptime.d90`) — rollup-zone-days.ts, exact.
+ * to now) with the 90-day uptime (`uptime.d90`) — rollup-zone-days.ts, exact. `opts.now` is the clock
+ * (tests pin it, so a window over a DST change reads the same whatever today is); default: the wall clock.
  */
-export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput) {
+export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput, opts: { now?: Date } = {}) {
   requirePermission(ctx, "monitor:read");
   const input = GetMonitorInput.parse(rawInput);
   const tenantId = ctx.tenant?.id ?? "";
@@ -55,7 +56,7 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
     if (!monitor) throw new NotFoundError("Monitor not found");
     await auditTenantRead(tx, ctx, "monitor.get", monitor.id);
 
-    const now = new Date();
+    const now = opts.now ?? new Date();
     const from24h = new Date(now.getTime() - DAY_MS);
     const from7d = new Date(now.getTime() - 7 * DAY_MS);
     const from30d = new Date(now.getTime() - 30 * DAY_MS);

@@ -5,14 +5,39 @@ import { rollHourlyRollups } from "../rollup/roll-hourly-rollups.ts";
 import { createMonitor, createWorld, tenantContext, type World } from "../testing/factories.ts";
 import { getMonitor } from "./get-monitor.ts";
 
-// days90 (per tenant-zone day, exact) against an independent recomputation: zone-day bounds from
-// Postgres (`date at time zone`), seconds from domain/uptime.ts over the seeded intervals. Some hours are
-// rolled up (hourly rollups), the rest come from state_intervals: both sources must agree to the ms.
+// days90 (per tenant-zone day, exact) against an independent recomputation: zone-day bounds by bisection
+// on Intl's local date (the first millisecond of each date), seconds from domain/uptime.ts over the seeded
+// intervals. Some hours are rolled up (hourly rollups), the rest come from state_intervals: both sources
+// must agree to the ms. The clock is pinned (NOW), so the window holds the same DST changes whatever
+// today is: America/Santiago skips midnight on 2026-09-06 (the day starts at 01:00, 23 h long), Havana
+// repeats its midnight hour and New York its 01:00 hour on 2026-11-01 (25 h), Kolkata is +05:30.
+// (Postgres' `date::timestamp at time zone` is no oracle here: it reads Havana's repeated 00:00 as the
+// second one.)
 const H = 3_600_000;
+const NOW = new Date("2026-11-03T15:07:00.123Z");
 let admin: pg.Pool;
-let w: World;
+let worlds: World[];
 type Span = { state: UptimeState; startedAt: Date; endedAt: Date | null };
-const cases: { tenantId: string; monitorId: string; zone: string; spans: Span[] }[] = [];
+const cases: {
+  tenantId: string;
+  monitorId: string;
+  zone: string;
+  spans: Span[];
+  persona: World["personas"]["clientAdminA"];
+}[] = [];
+
+/** The first instant whose local date in `zone` is `date` (bisection; local dates only move forward). */
+function dayStart(date: string, zone: string): number {
+  const f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+  let lo = Date.parse(`${date}T00:00:00Z`) - 16 * H; // still the day before everywhere
+  let hi = lo + 32 * H; // already `date` (or later) everywhere
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (f.format(mid) >= date) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
 
 function rng(seed: number) {
   let a = seed;
@@ -24,13 +49,19 @@ function rng(seed: number) {
   };
 }
 
-async function seed(tenantId: string, zone: string, seedN: number) {
+async function seed(
+  tenantId: string,
+  persona: World["personas"]["clientAdminA"],
+  zone: string,
+  seedN: number,
+  days: number,
+) {
   await admin.query("update organizations set timezone = $1 where id = $2", [zone, tenantId]);
   const m = await createMonitor(tenantId, { name: `days90-${zone}` });
   const r = rng(seedN);
-  const now = Date.now();
+  const now = NOW.getTime();
   const spans: Span[] = [];
-  let t = now - 6 * 24 * H + 7 * 60_000 + 123; // several zone days, mid-hour start
+  let t = now - days * 24 * H + 7 * 60_000 + 123; // several zone days, mid-hour start
   let prev: UptimeState | null = null;
   while (t < now - 10 * 60_000) {
     const len = Math.floor(30_000 + r() ** 3 * 6 * H);
@@ -47,41 +78,55 @@ async function seed(tenantId: string, zone: string, seedN: number) {
      SELECT $1, $2, s, a, b FROM UNNEST($3::"MonitorState"[], $4::timestamptz[], $5::timestamptz[]) AS u(s, a, b)`,
     [tenantId, m.id, spans.map((s) => s.state), spans.map((s) => s.startedAt), spans.map((s) => s.endedAt)],
   );
-  cases.push({ tenantId, monitorId: m.id, zone, spans });
+  cases.push({ tenantId, monitorId: m.id, zone, spans, persona });
 }
 
 beforeAll(async () => {
   admin = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-  w = await createWorld();
-  await seed(w.tenants.A.id, "Asia/Kolkata", 7); // +05:30: local midnights cut through rolled hours
-  await seed(w.tenants.B.id, "America/New_York", 13); // the 90 days span the November DST change
-  // Roll a middle stretch only: older hours and the tail stay raw.
-  const nowH = Math.floor(Date.now() / H) * H;
-  await rollHourlyRollups({ from: new Date(nowH - 4 * 24 * H), to: new Date(nowH - 3 * H) });
-}, 60_000);
+  worlds = [await createWorld(), await createWorld()];
+  const [w1, w2] = worlds as [World, World];
+  await seed(w1.tenants.A.id, w1.personas.clientAdminA, "Asia/Kolkata", 7, 6); // local midnights cut rolled hours
+  await seed(w1.tenants.B.id, w1.personas.clientAdminB, "America/New_York", 13, 6); // 2026-11-01: 25 h
+  await seed(w2.tenants.A.id, w2.personas.clientAdminA, "America/Santiago", 17, 62); // 2026-09-06 starts 01:00
+  await seed(w2.tenants.B.id, w2.personas.clientAdminB, "America/Havana", 19, 6); // 2026-11-01: 00:00 twice
+  // Roll a middle stretch only (over both DST changes): older hours and the tail stay raw.
+  const nowH = Math.floor(NOW.getTime() / H) * H;
+  await rollHourlyRollups({ from: new Date(nowH - 60 * 24 * H), to: new Date(nowH - 3 * H), now: NOW, batchHours: 48 });
+}, 120_000);
 
 afterAll(async () => {
   await admin.end();
 });
 
 describe("getMonitor days90", () => {
-  it.each([0, 1])("matches domain/uptime.ts per tenant-zone day (case %i)", async (k) => {
+  it.each([0, 1, 2, 3])("matches domain/uptime.ts per tenant-zone day (case %i)", async (k) => {
     const c = cases[k]!;
-    const persona = k === 0 ? w.personas.clientAdminA : w.personas.clientAdminB;
-    const ctx = await tenantContext(persona.user, c.tenantId);
+    const ctx = await tenantContext(c.persona.user, c.tenantId);
     const rolled = await admin.query("select count(*)::int as n from monitor_rollups_hourly where monitor_id = $1", [
       c.monitorId,
     ]);
     expect(rolled.rows[0].n).toBeGreaterThan(24); // both sources are exercised
-    const res = await getMonitor(ctx, { monitorId: c.monitorId });
+    const res = await getMonitor(ctx, { monitorId: c.monitorId }, { now: NOW });
     const now = res.window.now.getTime();
-    const { rows } = await admin.query<{ date: string; f: Date; t: Date }>(
-      `select d::date::text as date, (d::date::timestamp at time zone $1) as f,
-              ((d::date + 1)::timestamp at time zone $1) as t
-         from generate_series((now() at time zone $1)::date - 89, (now() at time zone $1)::date, '1 day') d
-        order by d`,
-      [c.zone],
-    );
+    expect(now).toBe(NOW.getTime());
+    const today = Date.parse(`${new Intl.DateTimeFormat("en-CA", { timeZone: c.zone }).format(now)}T00:00:00Z`);
+    const rows = Array.from({ length: 90 }, (_, i) => {
+      const date = new Date(today - (89 - i) * 24 * H).toISOString().slice(0, 10);
+      const next = new Date(today - (88 - i) * 24 * H).toISOString().slice(0, 10);
+      return { date, f: new Date(dayStart(date, c.zone)), t: new Date(dayStart(next, c.zone)) };
+    });
+    // The window holds the zone's DST day (the point of pinning the clock).
+    const dst: Record<string, [string, number]> = {
+      "America/Santiago": ["2026-09-06", 23],
+      "America/Havana": ["2026-11-01", 25],
+      "America/New_York": ["2026-11-01", 25],
+    };
+    const [dstDate, dstHours] = dst[c.zone] ?? [];
+    if (dstDate) {
+      const day = rows.find((d) => d.date === dstDate)!;
+      expect((day.t.getTime() - day.f.getTime()) / H).toBe(dstHours);
+      expect(c.spans[0]!.startedAt.getTime()).toBeLessThan(day.f.getTime()); // seeded data covers it
+    }
     expect(res.days90).toHaveLength(90);
     const ms = (s: number) => Math.round(s * 1000);
     const expected = rows.map((d) => {

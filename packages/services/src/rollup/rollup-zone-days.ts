@@ -1,36 +1,57 @@
+import { tzOffset } from "@date-fns/tz";
 import type { Tx } from "@steward/db";
 import { emptySeconds, type SecondsByState, uptimeFromSeconds } from "@steward/domain";
 import { ceilTo, floorTo, HOUR_MS, type Range, twoRanges } from "./rollup-plan.ts";
 import { readRollupPlan } from "./rollup-reads.ts";
 
+/** One formatter per zone (building an Intl.DateTimeFormat costs far more than formatting with it). */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Local calendar date (YYYY-MM-DD) of `t` in `timeZone`. */
 export function zoneDate(t: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(t);
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    if (dateFormats.size >= 1000) dateFormats.clear();
+    dateFormats.set(timeZone, f);
+  }
+  return f.format(t);
 }
 
-/** Offset (ms) of `timeZone` from UTC at instant `t` (local wall clock − UTC). */
+const HOUR = 3_600_000;
+
+/** Offset (ms) of `timeZone` from UTC at instant `t` (local wall clock − UTC), from @date-fns/tz. */
 function zoneOffset(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(t);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return wall - Math.floor(t / 1000) * 1000;
+  return Math.round(tzOffset(timeZone, new Date(t)) * 60_000);
 }
 
-/** The instant local midnight starts `date` (YYYY-MM-DD) in `timeZone`. */
+/**
+ * The instant `date` (YYYY-MM-DD) begins in `timeZone`: the first instant whose local date is `date`.
+ * Usually local 00:00 (the earlier one where a change repeats midnight); where a DST change skips midnight
+ * (America/Santiago 2026-09-06, America/Havana 2026-03-08: 00:00 → 01:00) it is the change itself, local
+ * 01:00. Offsets come from @date-fns/tz (Intl's zone data); the property test (rollup-zone-days.test.ts)
+ * checks every IANA zone over two years of days. Two offset reads per day where nothing changes nearby.
+ */
 export function zoneMidnight(date: string, timeZone: string): number {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d);
-  const guess = wall - zoneOffset(wall, timeZone);
-  return wall - zoneOffset(guess, timeZone);
+  // Local midnight is within ±14 h of `wall`: these two offsets are the zone's on either side of it.
+  const before = zoneOffset(wall - 36 * HOUR, timeZone);
+  const after = zoneOffset(wall + 36 * HOUR, timeZone);
+  if (before === after) return wall - before;
+  // A change nearby: midnight read with either offset, earliest first; the first that is real wins.
+  for (const offset of before > after ? [before, after] : [after, before]) {
+    if (zoneOffset(wall - offset, timeZone) === offset) return wall - offset;
+  }
+  // Midnight was skipped: the day begins at the change, between the two readings.
+  let lo = wall - after;
+  let hi = wall - before;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (zoneOffset(mid, timeZone) === after) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** The last `days` local dates in `timeZone` ending with today (oldest first), with their [from, to) bounds (to ≤ now). */
