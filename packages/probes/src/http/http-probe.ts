@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
-import { ProbeTimeoutError } from "../common/probe-run.ts";
+import { describeUnknownError, ProbeTimeoutError } from "../common/probe-run.ts";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
 import { ssrfFailureMessage } from "../ssrf.ts";
 import {
@@ -295,7 +295,7 @@ function describeTargetError(err: unknown): string {
       return `invalid HTTP response: ${e.message}`.slice(0, 300);
     default:
       if (code && Object.hasOwn(CERT_ERRORS, code)) return `${CERT_ERRORS[code]} (${code})`;
-      return (e?.message ?? String(err)).slice(0, 300);
+      return describeUnknownError(err);
   }
 }
 
