@@ -20,12 +20,12 @@ import {
   ensureProbePartitions,
   getTenantProbeAllowCidrs,
   ingestProbeResults,
+  lazyTestConfigSealer,
   listenMonitorChanges,
   listScheduledMonitors,
   type MonitorChangeListener,
   type ProbeResultRow,
   pingProbeStore,
-  testConfigSealer,
 } from "@steward/services";
 import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -66,7 +66,7 @@ export interface WorkerAppOptions {
   schedule?: boolean;
   /** Called as each probe job enters the processor (benchmarks record when every run starts). */
   onProbeStart?: (job: Job) => void;
-  /** Opens "test now" configs (default: testConfigSealer(), the key the web seals with). */
+  /** Opens "test now" configs (default: testConfigSealer() on first use, the key the web seals with). */
   sealer?: ConfigSealer;
   /** Parallel "test now" jobs (default 4): they are rate-limited at the API, and never starve the schedule. */
   testConcurrency?: number;
@@ -270,7 +270,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         createMonitorTestProcessor({
           guardFor,
           tenantAllowCidrs: getTenantProbeAllowCidrs,
-          sealer: opts.sealer ?? testConfigSealer(),
+          sealer: opts.sealer ?? lazyTestConfigSealer,
           region,
           signal: abort.signal,
           log,

@@ -39,6 +39,12 @@ export function testConfigSealer(): ConfigSealer {
   return sealer;
 }
 
+/** testConfigSealer(), built on first use: a process without a key starts, and only "test now" fails. */
+export const lazyTestConfigSealer: ConfigSealer = {
+  seal: (plaintext, aad) => testConfigSealer().seal(plaintext, aad),
+  open: (sealed, aad) => testConfigSealer().open(sealed, aad),
+};
+
 /** AES-256-GCM, `ts1.<base64url(nonce‖ciphertext‖tag)>`, bound to JSON([tenantId, owner, field]). */
 export function aesGcmSealer(key: Buffer): ConfigSealer {
   if (key.length !== 32) throw new Error("sealer: the key must be 32 bytes");

@@ -1,5 +1,5 @@
 import { createMonitorTestClient, createRedisConnection, redisPrefix } from "@steward/jobs";
-import { testConfigSealer } from "./test-config-sealer.ts";
+import { lazyTestConfigSealer } from "./test-config-sealer.ts";
 import type { TestMonitorConfigOptions } from "./test-monitor-config.ts";
 import { createTestNowLimiter } from "./test-now-limits.ts";
 
@@ -21,7 +21,7 @@ export function testNowRuntime(): TestMonitorConfigOptions {
     runtime = {
       client: createMonitorTestClient(),
       limiter: createTestNowLimiter(redis, { prefix: redisPrefix() }),
-      sealer: testConfigSealer(),
+      sealer: lazyTestConfigSealer,
     };
   }
   return runtime;

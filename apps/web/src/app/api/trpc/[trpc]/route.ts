@@ -33,7 +33,15 @@ async function handler(req: Request): Promise<Response> {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ path, err: error.cause ?? error }, "tRPC internal error");
       else log.info({ path, code: error.code }, "tRPC error");
     },
-    responseMeta: () => ({ headers: new Headers({ "x-request-id": requestId, "cache-control": "no-store" }) }),
+    responseMeta: ({ errors }) => {
+      const headers = new Headers({ "x-request-id": requestId, "cache-control": "no-store" });
+      // A rate-limited verb (RateLimitedError, → 429) says when to come back.
+      const retryAfter = errors
+        .map((e) => (e.cause as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details?.retryAfterSeconds)
+        .find((s): s is number => typeof s === "number" && Number.isFinite(s));
+      if (retryAfter !== undefined) headers.set("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
+      return { headers };
+    },
   });
   log.info(
     {
