@@ -4,6 +4,9 @@ import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureSupportedNode } from "../scripts/lib/node.mjs";
+
+await ensureSupportedNode(); // Node 24 from .tools/ when the system Node is older (re-executes)
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const files = readdirSync(here).filter((f) => /^b\d+-.*\.ts$/.test(f));

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ensureChromium } from "./lib/chromium.mjs";
+import { ensureSupportedNode } from "./lib/node.mjs";
 import { ensurePnpm, installDependencies } from "./lib/pnpm.mjs";
 import { ensureServices, redisCommands } from "./lib/services.mjs";
 import { ensureTestPeers } from "./lib/test-peers.mjs";
@@ -269,4 +270,5 @@ async function testMain() {
   return totals.failed > 0 ? 1 : 0;
 }
 
+await ensureSupportedNode(); // Node 24 from .tools/ when the system Node is older (re-executes)
 main(testMain);

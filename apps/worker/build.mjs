@@ -59,7 +59,7 @@ export async function build() {
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    target: "node22", // the oldest supported runtime (package.json engines; ADR 0017)
     sourcemap: true,
     logLevel: "warning",
     plugins: [resolveForWorker],

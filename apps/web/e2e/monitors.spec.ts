@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { parse } from "csv-parse/sync";
 import { DEMO_ESTATE_URL, expect, loginAs, setTarget, shoot, signOut, test, trpcMutation, USERS } from "./fixtures.ts";
 
 async function tenantId(page: Page, slug: string): Promise<string> {
@@ -249,36 +250,6 @@ test.describe("probe fleet", () => {
   });
 });
 
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
-}
-
 test.describe("regions and quorum", () => {
   // The API call with a quorum above the regions is refused on purpose (400).
   test.use({ allowedConsole: [/status of 400/] });
@@ -397,7 +368,7 @@ test.describe("export and columns", () => {
     expect(download.suggestedFilename()).toMatch(/^monitors-globex-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = await (await import("node:fs/promises")).readFile((await download.path()) ?? "", "utf8");
     expect(text.startsWith("\uFEFF")).toBe(true);
-    const rows = parseCsv(text.slice(1));
+    const rows = parse(text, { bom: true });
     expect(rows[0]?.slice(0, 4)).toEqual(["Name", "Status", "Kind", "Target"]);
     expect(rows.length).toBe(62);
     const names = rows.slice(1).map((r) => r[0]);
@@ -411,7 +382,7 @@ test.describe("export and columns", () => {
     const res = await page.request.get(`/t/globex/monitors/export.csv?q=${run}&status=PAUSED`);
     expect(res.status()).toBe(200);
     expect(res.headers()["content-type"]).toContain("text/csv");
-    const paused = parseCsv((await res.text()).slice(1));
+    const paused = parse(await res.text(), { bom: true });
     expect(paused.map((r) => r[0])).toEqual(["Name", `${run}-001`]);
     expect(paused[1]?.[1]).toBe("PAUSED");
 

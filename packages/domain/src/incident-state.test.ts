@@ -2,9 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   canTransition,
+  INCIDENT_STATUSES,
   type IncidentAction,
   type IncidentSnapshot,
   legalActions,
+  newIncident,
+  planIncidentAction,
   shouldReopen,
   transitionIncident,
 } from "./incident-state.ts";
@@ -102,5 +105,64 @@ describe("incident state machine properties", () => {
         }
       }),
     );
+  });
+});
+
+describe("planIncidentAction (the one definition both paths apply)", () => {
+  it("transitionIncident is the plan applied to a snapshot: legal from-statuses, patch, events", () => {
+    const snapArb = fc.record({
+      status: fc.constantFrom(...INCIDENT_STATUSES),
+      acknowledgedAt: fc.option(fc.date({ noInvalidDate: true })),
+      resolvedAt: fc.option(fc.date({ noInvalidDate: true })),
+    });
+    fc.assert(
+      fc.property(snapArb, actionArb, (snap, action) => {
+        const planned = planIncidentAction(action, at);
+        const t = transitionIncident(snap, action, at);
+        if (!planned.ok) {
+          expect(t.ok).toBe(false);
+          return;
+        }
+        const { plan } = planned;
+        expect(plan.from.includes(snap.status)).toBe(canTransition(snap.status, action.type));
+        if (!plan.from.includes(snap.status)) {
+          expect(t.ok).toBe(false);
+          return;
+        }
+        expect(t).toEqual({
+          ok: true,
+          statusChanged: plan.statusChanged,
+          next: { ...snap, ...plan.patch },
+          events: plan.events,
+        });
+      }),
+    );
+  });
+
+  it("resolve keeps the acknowledgement; reopen clears both stamps; a note changes nothing", () => {
+    expect(planIncidentAction({ type: "resolve" }, at)).toMatchObject({
+      ok: true,
+      plan: { from: ["TRIGGERED", "ACKNOWLEDGED"], patch: { status: "RESOLVED", resolvedAt: at } },
+    });
+    const resolve = planIncidentAction({ type: "resolve" }, at);
+    expect(resolve.ok && "acknowledgedAt" in resolve.plan.patch).toBe(false);
+    expect(planIncidentAction({ type: "reopen", reason: " again " }, at)).toEqual({
+      ok: true,
+      plan: {
+        from: ["RESOLVED"],
+        statusChanged: true,
+        patch: { status: "TRIGGERED", acknowledgedAt: null, resolvedAt: null },
+        events: [{ kind: "REOPENED", message: "again" }],
+      },
+    });
+    expect(planIncidentAction({ type: "note", body: "x" }, at)).toMatchObject({ ok: true, plan: { patch: {} } });
+    expect(planIncidentAction({ type: "note", body: " " }, at).ok).toBe(false);
+  });
+
+  it("a new incident starts triggered with an OPENED event", () => {
+    expect(newIncident("db is down")).toEqual({
+      snapshot: triggered,
+      events: [{ kind: "OPENED", message: "db is down" }],
+    });
   });
 });

@@ -67,41 +67,89 @@ export function legalActions(status: IncidentStatusValue): IncidentActionType[] 
   return (Object.keys(LEGAL) as IncidentActionType[]).filter((a) => canTransition(status, a));
 }
 
-/** Apply one action. Pure: returns the next snapshot and the timeline events to record. */
-export function transitionIncident(incident: IncidentSnapshot, action: IncidentAction, at: Date): IncidentTransition {
-  if (!canTransition(incident.status, action.type)) {
-    return { ok: false, reason: `cannot ${action.type} an incident that is ${incident.status.toLowerCase()}` };
-  }
+/**
+ * One action as data: the statuses it may start from, the fields it sets (a patch over the snapshot) and
+ * the timeline events it records. The single definition of every transition: `transitionIncident`
+ * applies it to a snapshot in memory (the service verbs), and the worker path (open/resolve incidents for
+ * monitors, raw SQL inside the probe ingest) turns it into one compare-and-set UPDATE — `status = ANY(from)`
+ * in the WHERE, the patch in the SET — so it decides through the machine without reading the row first.
+ */
+export interface IncidentActionPlan {
+  from: readonly IncidentStatusValue[];
+  patch: Partial<IncidentSnapshot>;
+  statusChanged: boolean;
+  events: readonly TimelineEventDraft[];
+}
+
+/** Plan one action (pure; validates a note's body). */
+export function planIncidentAction(
+  action: IncidentAction,
+  at: Date,
+): { ok: true; plan: IncidentActionPlan } | { ok: false; reason: string } {
+  const from = LEGAL[action.type];
   switch (action.type) {
     case "acknowledge":
       return {
         ok: true,
-        statusChanged: true,
-        next: { ...incident, status: "ACKNOWLEDGED", acknowledgedAt: at },
-        events: [{ kind: "ACKNOWLEDGED", message: "Incident acknowledged" }],
+        plan: {
+          from,
+          statusChanged: true,
+          patch: { status: "ACKNOWLEDGED", acknowledgedAt: at },
+          events: [{ kind: "ACKNOWLEDGED", message: "Incident acknowledged" }],
+        },
       };
     case "resolve":
       return {
         ok: true,
-        statusChanged: true,
-        next: { ...incident, status: "RESOLVED", resolvedAt: at },
-        events: [{ kind: "RESOLVED", message: action.reason?.trim() || "Incident resolved" }],
+        plan: {
+          from,
+          statusChanged: true,
+          patch: { status: "RESOLVED", resolvedAt: at },
+          events: [{ kind: "RESOLVED", message: action.reason?.trim() || "Incident resolved" }],
+        },
       };
     case "reopen":
       return {
         ok: true,
-        statusChanged: true,
-        next: { status: "TRIGGERED", acknowledgedAt: null, resolvedAt: null },
-        events: [{ kind: "REOPENED", message: action.reason?.trim() || "Incident reopened" }],
+        plan: {
+          from,
+          statusChanged: true,
+          patch: { status: "TRIGGERED", acknowledgedAt: null, resolvedAt: null },
+          events: [{ kind: "REOPENED", message: action.reason?.trim() || "Incident reopened" }],
+        },
       };
     case "note": {
       const body = action.body.trim();
       if (body.length === 0) return { ok: false, reason: "a note cannot be empty" };
       if (body.length > NOTE_MAX_LENGTH)
         return { ok: false, reason: `a note is at most ${NOTE_MAX_LENGTH} characters` };
-      return { ok: true, statusChanged: false, next: incident, events: [{ kind: "NOTE", message: body }] };
+      return { ok: true, plan: { from, statusChanged: false, patch: {}, events: [{ kind: "NOTE", message: body }] } };
     }
   }
+}
+
+/** Apply one action. Pure: returns the next snapshot and the timeline events to record. */
+export function transitionIncident(incident: IncidentSnapshot, action: IncidentAction, at: Date): IncidentTransition {
+  if (!canTransition(incident.status, action.type)) {
+    return { ok: false, reason: `cannot ${action.type} an incident that is ${incident.status.toLowerCase()}` };
+  }
+  const planned = planIncidentAction(action, at);
+  if (!planned.ok) return planned;
+  const { plan } = planned;
+  return {
+    ok: true,
+    statusChanged: plan.statusChanged,
+    next: plan.statusChanged ? { ...incident, ...plan.patch } : incident,
+    events: plan.events,
+  };
+}
+
+/** A new incident (opened by a monitor going down): its first snapshot and timeline event. */
+export function newIncident(title: string): { snapshot: IncidentSnapshot; events: readonly TimelineEventDraft[] } {
+  return {
+    snapshot: { status: "TRIGGERED", acknowledgedAt: null, resolvedAt: null },
+    events: [openedEvent(title)],
+  };
 }
 
 /** The first event of every incident. */

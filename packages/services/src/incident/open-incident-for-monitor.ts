@@ -1,6 +1,7 @@
-import { shouldReopen } from "@steward/domain";
+import { newIncident, shouldReopen } from "@steward/domain";
 import type { SqlClient } from "../probe/sql.ts";
 import { insertIncidentEvent, insertSystemAudit } from "../probe/system-writes.ts";
+import { incidentPlanSql, planForSystem } from "./incident-plan-sql.ts";
 
 export type IncidentPriorityValue = "P1" | "P2" | "P3" | "P4";
 
@@ -22,8 +23,9 @@ export type OpenIncidentResult =
 /**
  * A monitor went DOWN: make sure it has exactly one open incident.
  *  - an open (TRIGGERED/ACKNOWLEDGED) incident already exists → nothing to do;
- *  - its last incident was resolved less than REOPEN_WINDOW_MS ago → reopen it (domain shouldReopen);
- *  - else insert a new incident numbered max+1 in its tenant.
+ *  - its last incident was resolved less than REOPEN_WINDOW_MS ago → reopen it (domain shouldReopen, then
+ *    the domain's `reopen` plan as one compare-and-set UPDATE: legal source statuses, fields, event);
+ *  - else insert a new incident numbered max+1 in its tenant (the domain's newIncident: status, event).
  * At most one open incident per monitor is a database rule (partial unique index
  * incidents_open_monitor_id_key): the insert is ON CONFLICT DO NOTHING, so a concurrent opener can never
  * create a second one. The per-tenant number is taken under a transaction-scoped advisory lock on the
@@ -53,23 +55,22 @@ export async function openIncidentForMonitor(
   );
   const prev = last.rows[0];
   if (prev && shouldReopen({ status: prev.status, resolvedAt: prev.resolved_at }, input.at)) {
+    const plan = planForSystem(
+      { type: "reopen", reason: reasonMessage(`${input.monitorName} is down again`, input.reason) },
+      input.at,
+    );
+    const sql = incidentPlanSql(plan, 3);
     const reopened = await db.query<{ id: string }>(
-      `UPDATE incidents
-          SET status = 'TRIGGERED', acknowledged_at = NULL, acknowledged_by_id = NULL,
-              resolved_at = NULL, resolved_by_id = NULL, updated_at = now()
-        WHERE id = $1 AND status = 'RESOLVED'
+      `UPDATE incidents SET ${sql.set}
+        WHERE id = $1 AND ${sql.fromGuard}
           AND NOT EXISTS (SELECT 1 FROM incidents o WHERE o.monitor_id = $2 AND o.status <> 'RESOLVED')
         RETURNING id`,
-      [prev.id, input.monitorId],
+      [prev.id, input.monitorId, ...sql.values],
     );
     if (reopened.rows[0]) {
-      await insertIncidentEvent(db, {
-        tenantId: input.tenantId,
-        incidentId: prev.id,
-        kind: "REOPENED",
-        message: reasonMessage(`${input.monitorName} is down again`, input.reason),
-        at: input.at,
-      });
+      for (const event of plan.events) {
+        await insertIncidentEvent(db, { tenantId: input.tenantId, incidentId: prev.id, ...event, at: input.at });
+      }
       await insertSystemAudit(db, {
         tenantId: input.tenantId,
         action: "incident.reopen",
@@ -82,13 +83,14 @@ export async function openIncidentForMonitor(
 
   await db.query("SELECT pg_advisory_xact_lock(hashtext('incident-number'), hashtext($1))", [input.tenantId]);
   const title = `${input.monitorName} is down`;
+  const opened = newIncident(reasonMessage(title, input.reason));
   const inserted = await db.query<{ id: string; number: number }>(
     `INSERT INTO incidents (tenant_id, number, monitor_id, title, status, priority, opened_at)
-     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, 'TRIGGERED', $4::"IncidentPriority", $5
+     SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $6::"IncidentStatus", $4::"IncidentPriority", $5
        FROM incidents WHERE tenant_id = $1
      ON CONFLICT (monitor_id) WHERE status <> 'RESOLVED' AND monitor_id IS NOT NULL DO NOTHING
      RETURNING id, number`,
-    [input.tenantId, input.monitorId, title, input.priority ?? "P3", input.at],
+    [input.tenantId, input.monitorId, title, input.priority ?? "P3", input.at, opened.snapshot.status],
   );
   const row = inserted.rows[0];
   if (!row) {
@@ -101,13 +103,9 @@ export async function openIncidentForMonitor(
     if (!existing) throw new Error(`incident for monitor ${input.monitorId} neither inserted nor found`);
     return { outcome: "already-open", incidentId: existing.id, number: existing.number };
   }
-  await insertIncidentEvent(db, {
-    tenantId: input.tenantId,
-    incidentId: row.id,
-    kind: "OPENED",
-    message: reasonMessage(title, input.reason),
-    at: input.at,
-  });
+  for (const event of opened.events) {
+    await insertIncidentEvent(db, { tenantId: input.tenantId, incidentId: row.id, ...event, at: input.at });
+  }
   await insertSystemAudit(db, {
     tenantId: input.tenantId,
     action: "incident.open",

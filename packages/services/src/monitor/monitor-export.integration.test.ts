@@ -1,4 +1,5 @@
 import { withSystem } from "@steward/db";
+import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditRows, createOrganization, createWorld, tenantContext, type World } from "../testing/factories.ts";
 import { csvSafe, exportMonitorsCsv, MONITOR_CSV_COLUMNS, MONITOR_EXPORT_CHUNK } from "./export-monitors.ts";
@@ -12,36 +13,6 @@ async function drain(chunks: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
   for await (const c of chunks) out.push(c);
   return out;
-}
-
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
 }
 
 describe("csvSafe", () => {
@@ -79,7 +50,7 @@ describe("exportMonitorsCsv", () => {
     expect(chunks.length).toBe(1 + 3); // header + ceil(2345 / 1000)
     const text = chunks.join("");
     expect(text.startsWith("\uFEFF")).toBe(true);
-    const rows = parseCsv(text.slice(1));
+    const rows = parse(text, { bom: true });
     expect(rows[0]).toEqual([...MONITOR_CSV_COLUMNS]);
     expect(rows.length).toBe(n + 1);
     expect(rows[1]?.[0]).toBe(`svc-${String(n - 1).padStart(5, "0")}`);
@@ -102,7 +73,9 @@ describe("exportMonitorsCsv", () => {
     });
 
     // Filters: the same as the list (status, tag, search), still across every chunk.
-    const down = parseCsv((await drain((await exportMonitorsCsv(ctx, { status: ["DOWN"] })).chunks)).join("").slice(1));
+    const down = parse((await drain((await exportMonitorsCsv(ctx, { status: ["DOWN"] })).chunks)).join(""), {
+      bom: true,
+    });
     expect(down.length - 1).toBe(Math.ceil(n / 10));
     expect(down.slice(1).every((x) => x[1] === "DOWN")).toBe(true);
     const odd = await exportMonitorsCsv(ctx, { tag: "odd", q: "svc-01" });
@@ -139,7 +112,7 @@ describe("exportMonitorsCsv", () => {
     const viewer = await tenantContext(w.personas.clientViewerA.user, w.tenants.A.id);
     const r = await exportMonitorsCsv(viewer);
     const text = (await drain(r.chunks)).join("");
-    const rows = parseCsv(text.slice(1)).slice(1);
+    const rows = parse(text, { bom: true }).slice(1);
     expect(rows.length).toBe(r.rows);
     expect(rows.length).toBe(await withSystem((tx) => tx.monitor.count({ where: { tenantId: w.tenants.A.id } })));
     const evil = rows.find((x) => x[0]?.includes("HYPERLINK"));
