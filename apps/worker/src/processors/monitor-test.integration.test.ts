@@ -13,8 +13,8 @@ import {
   redisPrefix,
 } from "@steward/jobs";
 import { createSsrfGuard } from "@steward/probes";
+import { createSecretBox } from "@steward/secrets";
 import {
-  aesGcmSealer,
   createTestNowLimiter,
   getTenantProbeAllowCidrs,
   NotFoundError,
@@ -46,7 +46,7 @@ const seen: { authorization: string | undefined }[] = [];
 let redis: Redis;
 let client: MonitorTestClient;
 let worker: Worker;
-const sealer = aesGcmSealer(randomBytes(32));
+const sealer = createSecretBox({ keys: [{ id: "test", key: randomBytes(32) }] });
 const abort = new AbortController();
 
 const heartbeat = (region: string) =>
@@ -189,7 +189,7 @@ describe("test now runs on a probe worker of the region, through the queue", () 
     const q = new Queue(monitorTestQueueName("beta"), { connection: redis, prefix: redisPrefix() });
     await expect.poll(() => q.getJobCountByTypes("waiting"), { timeout: 2_000 }).toBe(1);
     const dump = await redisDump();
-    expect(dump).toContain("ts1.");
+    expect(dump).toContain("sb1.");
     expect(dump).not.toContain(CANARY);
     expect(await pending).toBeInstanceOf(UnavailableError);
 
