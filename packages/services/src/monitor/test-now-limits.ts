@@ -1,7 +1,7 @@
 import type { createRedisConnection } from "@steward/jobs";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { actorId, actorLabel, type ServiceContext } from "../context.ts";
-import { RateLimitedError } from "../errors.ts";
+import { RateLimitedError, UnavailableError } from "../errors.ts";
 import { requireTenant } from "../with-tenant.ts";
 
 /**
@@ -47,7 +47,8 @@ export function createTestNowLimiter(
     try {
       await limiter.consume(key);
     } catch (e) {
-      if (!(e instanceof RateLimiterRes)) throw e;
+      // Redis away: fail closed (no count, no test), as a 503 rather than a 500.
+      if (!(e instanceof RateLimiterRes)) throw new UnavailableError("Test now is not available right now");
       const retryAfterSeconds = Math.max(1, Math.ceil(e.msBeforeNext / 1000));
       throw new RateLimitedError(
         `Too many tests: at most ${points} per ${what} every ${seconds} s. Try again in ${retryAfterSeconds} s.`,
