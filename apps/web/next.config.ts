@@ -12,6 +12,7 @@ const config: NextConfig = {
     "@steward/db",
     "@steward/jobs",
     "@steward/probes",
+    "@steward/secrets",
   ],
   serverExternalPackages: [
     "pg",
