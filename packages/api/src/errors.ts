@@ -57,3 +57,15 @@ export function clientErrorData(error: TRPCError) {
     details: isServiceError(cause) ? (cause.details ?? null) : null,
   };
 }
+
+/**
+ * The `Retry-After` seconds of a failed call: a limited verb (RateLimitedError) carries them in its
+ * details. For the HTTP adapter's responseMeta, so a 429 says when to come back. undefined otherwise.
+ */
+export function retryAfterSeconds(errors: readonly TRPCError[]): number | undefined {
+  for (const e of errors) {
+    const s = isServiceError(e.cause) ? e.cause.details?.retryAfterSeconds : undefined;
+    if (typeof s === "number" && Number.isFinite(s)) return Math.max(1, Math.ceil(s));
+  }
+  return undefined;
+}
