@@ -64,6 +64,34 @@ describe("redis probe against real Redis servers", () => {
     expect(JSON.stringify(user)).not.toContain("canary");
   });
 
+  it("a canary key on the server never reaches a result (ok, auth failure, no auth)", async () => {
+    const CANARY = "canary-redis-key-7f3a";
+    // Write the canary with redis-cli-free RESP: AUTH + SET on the password-protected peer.
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect({ host: "127.0.0.1", port: authed.port }, () =>
+        s.write(`AUTH ${PASSWORD}\r\nSET canary:key ${CANARY}\r\n`),
+      );
+      let got = "";
+      s.on("data", (d) => {
+        got += d.toString();
+        if (got.split("\r\n").length > 2) {
+          s.end();
+          resolve();
+        }
+      });
+      s.on("error", reject);
+    });
+    const cfg = (over: Record<string, unknown>) =>
+      RedisProbeConfig.parse({ host: "127.0.0.1", port: authed.port, ...over });
+    const results = [
+      await redisProbe.run(cfg({ password: PASSWORD }), probeCtx()),
+      await redisProbe.run(cfg({ password: "wrong-one" }), probeCtx()),
+      await redisProbe.run(cfg({}), probeCtx()),
+    ];
+    expect(results.map((r) => r.ok)).toEqual([true, false, false]);
+    expect(JSON.stringify(results)).not.toContain("canary");
+  });
+
   it("error replies and odd replies are never copied: a canary the server sends stays out of the result", async () => {
     const CANARY = "canary-redis-7f3a";
     // A peer speaking RESP whose replies carry the canary (as an error text, a simple string, a bulk string).
