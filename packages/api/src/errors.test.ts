@@ -119,6 +119,15 @@ describe("errorFormatter", () => {
     expect(body).not.toContain("10.1.2.3");
   });
 
+  it("a service's own 503 keeps its message in production (no probe worker answered a test now)", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    const trpc = await load();
+    const msg = "No probe worker in region eu answered within 15 s";
+    const { status, body } = await httpCall(trpc, new UnavailableError(msg, { region: "eu" }));
+    expect(status).toBe(503);
+    expect(JSON.parse(body).error.json).toMatchObject({ message: msg, data: { details: { region: "eu" } } });
+  });
+
   it("returns flattened zod issues for bad input, and service details for service errors", async () => {
     const trpc = await load();
     const zerr = z.object({ name: z.string().min(3) }).safeParse({ name: "x" }).error!;
