@@ -1,6 +1,7 @@
 // `pnpm bench <id>` / `pnpm bench all` (shared/quality.md): each benchmark is bench/<id>-*.ts, run
 // through tsx in its own process; its LAST stdout line is one JSON object with the result.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +28,12 @@ function runOne(id) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--import", "tsx", path.join(here, file)], {
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+      env: {
+        ...process.env,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        // The worker refuses to start without a monitor-secrets key outside development: one for this run.
+        STEWARD_SECRETS_KEYS: process.env.STEWARD_SECRETS_KEYS ?? `bench:${randomBytes(32).toString("base64")}`,
+      },
     });
     let out = "";
     child.stdout.on("data", (d) => {

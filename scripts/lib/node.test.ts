@@ -127,18 +127,21 @@ describe("the entry scripts", () => {
     expect(atLeast(process.version, MIN_RUNTIME)).toBe(true);
   });
 
-  it.each(["scripts/test.mjs", "scripts/start.mjs", "scripts/stack.mjs", "bench/run.mjs"])(
-    "%s decides the runtime before anything else",
-    (script) => {
-      const r = spawnSync(process.execPath, [path.join(root, script)], {
-        cwd: root,
-        encoding: "utf8",
-        env: { ...process.env, STEWARD_NODE: "bogus", STEWARD_NODE_REEXEC: "" },
-        timeout: 20_000,
-      });
-      expect(r.stderr).toContain("STEWARD_NODE=bogus is not one of auto, system, tools");
-      expect(r.status).toBe(1);
-      expect(r.stdout).not.toContain("setup");
-    },
-  );
+  it.each([
+    "scripts/test.mjs",
+    "scripts/start.mjs",
+    "scripts/stack.mjs",
+    "scripts/secrets-rotate.mjs",
+    "bench/run.mjs",
+  ])("%s decides the runtime before anything else", (script) => {
+    const r = spawnSync(process.execPath, [path.join(root, script)], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, STEWARD_NODE: "bogus", STEWARD_NODE_REEXEC: "" },
+      timeout: 20_000,
+    });
+    expect(r.stderr).toContain("STEWARD_NODE=bogus is not one of auto, system, tools");
+    expect(r.status).toBe(1);
+    expect(r.stdout).not.toContain("setup");
+  });
 });

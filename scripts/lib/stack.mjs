@@ -44,6 +44,29 @@ export function authSecret() {
 }
 
 /**
+ * STEWARD_SECRETS_KEYS (monitor-secret encryption keys, @steward/secrets): the environment's (or its
+ * STEWARD_SECRETS_KEYS_FILE), else one key generated once into .data/secrets-keys (`<id>:<base64>` per
+ * line; the same file the package itself uses under NODE_ENV=development|test). Losing it loses every stored
+ * monitor secret: back it up with the database.
+ */
+export function secretsKeys(env = process.env) {
+  if (env.STEWARD_SECRETS_KEYS || env.STEWARD_SECRETS_KEYS_FILE) return env.STEWARD_SECRETS_KEYS;
+  const file = path.join(ensureDir(DATA_DIR), "secrets-keys");
+  if (existsSync(file)) {
+    const keys = readFileSync(file, "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
+    if (keys.length) return keys.join(",");
+  }
+  const id = `k${new Date().toISOString().slice(0, 10).replaceAll("-", "")}${randomBytes(2).toString("hex")}`;
+  const entry = `${id}:${randomBytes(32).toString("base64")}`;
+  writeFileSync(file, `${entry}\n`, { mode: 0o600 });
+  log("generated STEWARD_SECRETS_KEYS into .data/secrets-keys");
+  return entry;
+}
+
+/**
  * Ports and URLs for the stack. Explicit env values are used as given (and must be free); defaults that
  * are taken on this machine are replaced by free ports when `autoPorts` — except the demo estate's, which
  * the seeded monitors point at.
@@ -77,6 +100,8 @@ export async function stackEnv(base = process.env, { autoPorts = true } = {}) {
   env.DEMO_ESTATE_PORT = String(demoPort);
   env.AUTH_URL = base.AUTH_URL || `http://127.0.0.1:${env.WEB_PORT}`;
   env.AUTH_SECRET = authSecret();
+  const keys = secretsKeys(base);
+  if (keys) env.STEWARD_SECRETS_KEYS = keys;
   env.REDIS_PREFIX = base.REDIS_PREFIX || "steward";
   // The demo stack probes the demo estate on loopback: allowlisted explicitly (SSRF guard) for the worker
   // and for the web's "test now" (which runs as NODE_ENV=production under `next start`).

@@ -8,7 +8,8 @@ test.describe("authentication", () => {
   });
 
   test.describe("wrong password", () => {
-    test.use({ allowedConsole: [/status of 401/] });
+    // One regex: a two-element array would read as Playwright's [value, options] fixture tuple.
+    test.use({ allowedConsole: [/status of (401|429)/] });
     test("shows a clear error", async ({ page }) => {
       await page.goto("/login");
       await page.getByLabel("E-mail").fill(USERS.acmeAdmin);

@@ -1,3 +1,4 @@
+import { parseTrustedProxies, type TrustedProxy } from "@steward/domain";
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
@@ -12,6 +13,18 @@ export const env = createEnv({
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Login attempts allowed per IP + e-mail per minute. */
     LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(5),
+    /** Failed logins allowed per account (e-mail) across all addresses per 15 minutes. */
+    LOGIN_ACCOUNT_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+    /** Failed logins allowed per client address (IPv6: per /64) across all accounts per 15 minutes. */
+    LOGIN_ADDRESS_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+    /**
+     * Proxies whose X-Forwarded-For is believed (CIDRs, comma- or space-separated; default none: the TCP
+     * peer is the client). ADR 0014.
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .refine((v) => parseTrustedProxies(v).ok, { message: "TRUSTED_PROXIES must be a list of IP addresses or CIDRs" }),
   },
   client: {},
   experimental__runtimeEnv: {},
@@ -33,3 +46,7 @@ process.env.NEXTAUTH_URL ??= env.AUTH_URL;
 export const isProduction = env.NODE_ENV === "production";
 /** Secure cookies whenever the app is served over https (always the case in a real deployment). */
 export const secureCookies = env.AUTH_URL.startsWith("https://");
+
+const parsedProxies = parseTrustedProxies(env.TRUSTED_PROXIES ?? "");
+/** TRUSTED_PROXIES, parsed (validated above; empty when validation is skipped at build time). */
+export const trustedProxies: readonly TrustedProxy[] = parsedProxies.ok ? parsedProxies.proxies : [];

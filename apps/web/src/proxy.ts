@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { safeRedirectPath } from "./lib/safe-redirect.ts";
 import { contentSecurityPolicy, staticSecurityHeaders } from "./security-headers.ts";
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -29,7 +30,8 @@ export function proxy(request: NextRequest) {
   if (!hasSessionCookie && !PUBLIC.some((re) => re.test(pathname))) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
-    url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    const back = safeRedirectPath(pathname + search);
+    url.search = back === "/" ? "" : `?callbackUrl=${encodeURIComponent(back)}`;
     response = NextResponse.redirect(url);
   } else {
     const requestHeaders = new Headers(request.headers);

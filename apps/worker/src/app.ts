@@ -14,18 +14,20 @@ import {
   redisPrefix,
 } from "@steward/jobs";
 import { createSsrfGuard } from "@steward/probes";
+import type { SecretBox } from "@steward/secrets";
 import {
   type ConfigSealer,
   DEFAULT_REGION,
   ensureProbePartitions,
   getTenantProbeAllowCidrs,
   ingestProbeResults,
-  lazyTestConfigSealer,
   listenMonitorChanges,
   listScheduledMonitors,
   type MonitorChangeListener,
   type ProbeResultRow,
   pingProbeStore,
+  sealPlaintextMonitorSecrets,
+  secretBox,
 } from "@steward/services";
 import { type Job, type Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -64,9 +66,11 @@ export interface WorkerAppOptions {
   redisTickMs?: number;
   /** Run the scheduler reconciler (tests may enqueue by hand instead). */
   schedule?: boolean;
+  /** Opens monitor secrets for the probes (default: the process's box, from the environment). */
+  secrets?: SecretBox;
   /** Called as each probe job enters the processor (benchmarks record when every run starts). */
   onProbeStart?: (job: Job) => void;
-  /** Opens "test now" configs (default: testConfigSealer() on first use, the key the web seals with). */
+  /** Opens "test now" configs (default: `secrets`, the box the web seals them with). */
   sealer?: ConfigSealer;
   /** Parallel "test now" jobs (default 4): they are rate-limited at the API, and never starve the schedule. */
   testConcurrency?: number;
@@ -226,6 +230,16 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not ensure probe_results partitions at boot");
       }
 
+      // Rows written before monitor secrets were sealed (migration 20261204030000) are sealed before any
+      // probe runs; a clean database changes nothing. Not fatal: `pnpm secrets:rotate` does the same.
+      const secrets = opts.secrets ?? secretBox();
+      try {
+        const sealed = await sealPlaintextMonitorSecrets(secrets);
+        if (sealed > 0) log.info({ monitors: sealed }, "sealed monitor secrets stored in clear before encryption");
+      } catch (err) {
+        log.warn({ err }, "could not seal plaintext monitor secrets at boot");
+      }
+
       const catchUp = { queue: queues.probes, redis: queueConn, region, storedSlots: storedProbeSlots };
       const processProbe = createProbeRunProcessor({
         monitors,
@@ -233,6 +247,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         ssrf,
         guardFor,
         region,
+        secrets,
         signal: abort.signal,
         log,
         catchUp: (monitorId, slots) => catchUpSlots(catchUp, monitorId, slots),
@@ -270,7 +285,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         createMonitorTestProcessor({
           guardFor,
           tenantAllowCidrs: getTenantProbeAllowCidrs,
-          sealer: opts.sealer ?? lazyTestConfigSealer,
+          sealer: opts.sealer ?? secrets,
           region,
           signal: abort.signal,
           log,

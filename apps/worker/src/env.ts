@@ -40,6 +40,10 @@ export const env = createEnv({
      * loopback outside production (the demo estate runs on 127.0.0.1), nothing in production.
      */
     PROBE_ALLOWED_CIDRS: z.string().optional(),
+    /** Monitor-secret keys (@steward/secrets, docs/operations.md): required unless NODE_ENV=development|test. */
+    STEWARD_SECRETS_KEYS: z.string().optional(),
+    STEWARD_SECRETS_CURRENT_KEY: z.string().optional(),
+    STEWARD_SECRETS_KEYS_FILE: z.string().optional(),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,
@@ -51,4 +55,17 @@ export function probeAllowedCidrs(): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * What @steward/secrets' loadSecretBoxFromEnv reads. NODE_ENV is passed as the process has it (not the
+ * "development" default above): a generated development key needs an explicit NODE_ENV=development|test.
+ */
+export function secretsEnv(): Record<string, string | undefined> {
+  return {
+    NODE_ENV: process.env.NODE_ENV,
+    STEWARD_SECRETS_KEYS: env.STEWARD_SECRETS_KEYS,
+    STEWARD_SECRETS_CURRENT_KEY: env.STEWARD_SECRETS_CURRENT_KEY,
+    STEWARD_SECRETS_KEYS_FILE: env.STEWARD_SECRETS_KEYS_FILE,
+  };
 }

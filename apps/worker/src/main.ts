@@ -1,10 +1,19 @@
 import { disconnectAll } from "@steward/db";
+import { loadSecretBoxFromEnv } from "@steward/secrets";
+import { useSecretBox } from "@steward/services";
 import { createWorkerApp } from "./app.ts";
-import { env, probeAllowedCidrs } from "./env.ts";
+import { env, probeAllowedCidrs, secretsEnv } from "./env.ts";
 import { createHealthServer } from "./health.ts";
 import { createLogger } from "./logger.ts";
 
 const log = createLogger(env.LOG_LEVEL);
+// The worker opens monitor secrets: without a key (outside NODE_ENV=development|test) it does not start.
+try {
+  useSecretBox(loadSecretBoxFromEnv(secretsEnv()));
+} catch (err) {
+  log.fatal({ err: { message: (err as Error).message } }, "worker cannot start: monitor secrets key");
+  process.exit(1);
+}
 const allowCidrs = probeAllowedCidrs();
 if (allowCidrs.length > 0) log.warn({ allowCidrs }, "SSRF allowlist: probes may reach these private ranges");
 

@@ -69,3 +69,30 @@ export function retryAfterSeconds(errors: readonly TRPCError[]): number | undefi
   }
   return undefined;
 }
+
+// NUL, or half of a UTF-16 surrogate pair (with the `u` flag a valid pair is one code point and no match).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what it looks for
+const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
+
+/**
+ * The dotted path of the first string (value or key) in a tRPC input that PostgreSQL cannot store in
+ * `text` / `jsonb` — a NUL character or a lone surrogate — "" for the input itself, or null when there is
+ * none. Iterative: hostile nesting cannot blow the stack.
+ */
+export function unstorableTextPath(input: unknown): string | null {
+  const stack: [unknown, string][] = [[input, ""]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) return path.slice(0, 200);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push([value[i], path ? `${path}.${i}` : String(i)]);
+    } else if (value && typeof value === "object" && !(value instanceof Date)) {
+      for (const [k, v] of Object.entries(value)) {
+        if (UNSTORABLE.test(k)) return (path ? `${path}.` : "") + "(a key)";
+        stack.push([v, path ? `${path}.${k}` : k]);
+      }
+    }
+  }
+  return null;
+}

@@ -5,7 +5,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { isProduction } from "./env.ts";
-import { clientErrorData, isServiceError, mapError } from "./errors.ts";
+import { clientErrorData, isServiceError, mapError, unstorableTextPath } from "./errors.ts";
 
 /** Declared on every procedure; the authorisation matrix test cross-checks it against policy.ts. */
 export interface ProcedureMeta {
@@ -60,7 +60,24 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors).meta({ kind: "public" });
+/**
+ * The net under the per-field text schemas (@steward/domain SingleLineText / MultiLineText): a NUL
+ * character or a lone surrogate anywhere in the input — also inside free-form JSON such as a monitor's
+ * `config`, or in a key — is a 400 before any procedure runs (PostgreSQL cannot store either in text or
+ * jsonb; both used to be a 500).
+ */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const path = unstorableTextPath(await getRawInput());
+  if (path !== null) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `Text cannot contain NUL characters or invalid Unicode${path ? ` (in ${path})` : ""}`,
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(refuseUnstorableText).meta({ kind: "public" });
 
 /** A valid, unrevoked session. ctx.service is a context outside any tenant. */
 export const authedProcedure = publicProcedure.meta({ kind: "authed" }).use(({ ctx, next }) => {

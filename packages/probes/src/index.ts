@@ -9,6 +9,7 @@ import { redisProbe } from "./redis/redis-probe.ts";
 import { tcpProbe } from "./tcp/tcp-probe.ts";
 import { tlsProbe } from "./tls/tls-probe.ts";
 
+export { URL_CREDENTIALS_MESSAGE, urlHasCredentials } from "./common/schema.ts";
 export * from "./common/secrets.ts";
 export * from "./dns/dns-probe.ts";
 export * from "./heartbeat/heartbeat.ts";

@@ -17,5 +17,6 @@ export * from "./monitor-state/index.ts";
 export * from "./probe/index.ts";
 export * from "./require-permission.ts";
 export * from "./rollup/index.ts";
+export * from "./secrets/index.ts";
 export * from "./tenant/index.ts";
 export * from "./with-tenant.ts";

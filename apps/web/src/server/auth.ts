@@ -3,6 +3,7 @@ import { authenticateWithPassword, revokeSession } from "@steward/services";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authSecret, secureCookies } from "../env.ts";
+import { safeRedirectUrl } from "../lib/safe-redirect.ts";
 import { logger } from "./logger.ts";
 import { consumeLoginAttempt, resetLoginAttempts } from "./rate-limit.ts";
 import { clientIp } from "./request-info.ts";
@@ -15,7 +16,7 @@ const cookiePrefix = secureCookies ? "__Secure-" : "";
 const cookieOptions = { httpOnly: true, sameSite: "lax" as const, path: "/", secure: secureCookies };
 
 /** Error codes the login page turns into messages. */
-export const LOGIN_ERRORS = { invalid: "INVALID_CREDENTIALS", rateLimited: "RATE_LIMITED" } as const;
+export const LOGIN_ERRORS = { invalid: "INVALID_CREDENTIALS", rateLimited: "RATE_LIMITED", busy: "BUSY" } as const;
 
 function headersOf(req: { headers?: unknown } | undefined): Headers {
   const h = new Headers();
@@ -51,9 +52,10 @@ export const authOptions: NextAuthOptions = {
         if (!email || !password) throw new Error(LOGIN_ERRORS.invalid);
         const headers = headersOf(req);
         const ip = clientIp(headers);
+        // Counted here (every bucket); the route answers 429 up front once a budget is spent.
         const limit = await consumeLoginAttempt(ip, email);
         if (!limit.ok) {
-          logger.warn({ ip, email }, "login rate-limited");
+          logger.warn({ ip, email, scope: limit.scope }, "login rate-limited");
           throw new Error(`${LOGIN_ERRORS.rateLimited}:${limit.retryAfterSeconds}`);
         }
         const result = await authenticateWithPassword({
@@ -62,6 +64,10 @@ export const authOptions: NextAuthOptions = {
           ip,
           userAgent: headers.get("user-agent"),
         }).catch((err: unknown) => {
+          if (err instanceof Error && err.name === "PasswordHashBusyError") {
+            logger.warn({ email, ip }, "login refused: argon2 gate full");
+            throw new Error(`${LOGIN_ERRORS.busy}:1`);
+          }
           logger.info({ email, ip, err: err instanceof Error ? err.message : String(err) }, "login failed");
           return null;
         });
@@ -74,6 +80,11 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // Only same-origin paths, whatever the spelling (lib/safe-redirect.ts); next-auth's default lets
+    // `/\t/evil.example` through as a path.
+    redirect({ url, baseUrl }) {
+      return safeRedirectUrl(url, baseUrl);
+    },
     jwt({ token, user }) {
       if (user) return { sid: user.id };
       return typeof token.sid === "string" ? { sid: token.sid } : {};

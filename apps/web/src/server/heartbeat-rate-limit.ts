@@ -1,4 +1,5 @@
 import "server-only";
+import { rateLimitAddressKey } from "@steward/domain";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../env.ts";
 import { logger } from "./logger.ts";
@@ -24,9 +25,11 @@ export type HeartbeatLimit = { ok: true } | { ok: false; retryAfterSeconds: numb
  */
 export async function consumeHeartbeat(ip: string, token: string): Promise<HeartbeatLimit> {
   const [byToken, byIp] = limiters();
+  // The address comes from the socket hook (ADR 0014): a forged X-Forwarded-For buys no fresh budget.
+  const address = rateLimitAddressKey(ip);
   try {
-    await byIp.consume(ip);
-    await byToken.consume(`${ip}|${token}`);
+    await byIp.consume(address);
+    await byToken.consume(`${address}|${token}`);
     return { ok: true };
   } catch (e) {
     if (e instanceof RateLimiterRes) {

@@ -6,6 +6,7 @@ import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
+import { safeRedirectPath } from "../lib/safe-redirect.ts";
 import { clientIp, requestIdFrom } from "../server/request-info.ts";
 import { currentSessionId } from "../server/session.ts";
 import { makeQueryClient } from "./query-client.ts";
@@ -38,7 +39,10 @@ export function dehydratedState() {
 /** Map tRPC errors in server components: no session → /login, foreign/missing → 404. */
 export function handleServerError(err: unknown, from?: string): never {
   if (err instanceof TRPCError) {
-    if (err.code === "UNAUTHORIZED") redirect(from ? `/login?callbackUrl=${encodeURIComponent(from)}` : "/login");
+    if (err.code === "UNAUTHORIZED") {
+      const back = safeRedirectPath(from);
+      redirect(back !== "/" ? `/login?callbackUrl=${encodeURIComponent(back)}` : "/login");
+    }
     if (err.code === "NOT_FOUND" || err.code === "FORBIDDEN" || err.code === "BAD_REQUEST") notFound();
   }
   throw err;

@@ -6,16 +6,20 @@ import {
   getProbe,
   HeartbeatConfig,
   heartbeatGraceSeconds,
+  joinSecrets,
   type Probe,
   type ProbeResult,
   type SsrfGuard,
 } from "@steward/probes";
+import { type SecretBox, SecretOpenError } from "@steward/secrets";
 import {
   DEFAULT_REGION,
   getHeartbeatStatus,
   type HeartbeatStatus,
+  openMonitorSecrets,
   type ProbeResultRow,
   type ProbeTarget,
+  secretBox,
 } from "@steward/services";
 import { type Job, UnrecoverableError } from "bullmq";
 import type { ResultBatcher } from "../batcher.ts";
@@ -30,6 +34,8 @@ export interface ProbeRunDeps {
   ssrf: SsrfGuard;
   /** Guards per tenant allowlist (default: a small cache built from `ssrf.allowCidrs`). */
   guardFor?: (tenantAllowCidrs: readonly string[]) => SsrfGuard;
+  /** Opens the monitors' sealed secrets right before a probe runs (default: the process's, from env). */
+  secrets?: SecretBox;
   /** The worker's region, stamped on every result (default DEFAULT_REGION). */
   region?: string;
   /** Aborted on a forced shutdown: in-flight probes end as `unknown`. */
@@ -89,21 +95,45 @@ export function tenantGuards(deployment: SsrfGuard, max = 1000): (tenantAllowCid
 }
 
 /**
- * A monitor's probe config, validated once per cached monitor object (MonitorCache hands out the same
- * object until the monitor changes or its entry expires) instead of once per probe.
+ * A monitor's probe config with its secrets opened (the only place a monitor secret is decrypted), validated
+ * once per cached monitor object (MonitorCache hands out the same object until the monitor changes or its
+ * entry expires) instead of once per probe. A secret that does not open (altered, copied from another
+ * tenant or monitor, or sealed under a key this worker lacks) is a configuration error, never a crash.
  */
-const parsedConfigs = new WeakMap<ProbeTarget, ReturnType<Probe["configSchema"]["safeParse"]>>();
-function parsedConfig(probe: Probe, monitor: ProbeTarget): ReturnType<Probe["configSchema"]["safeParse"]> {
+type ParsedConfig = ReturnType<Probe["configSchema"]["safeParse"]> | { success: false; secretError: string };
+const parsedConfigs = new WeakMap<ProbeTarget, ParsedConfig>();
+function parsedConfig(probe: Probe, monitor: ProbeTarget, box: () => SecretBox, log: Logger): ParsedConfig {
   let parsed = parsedConfigs.get(monitor);
   if (!parsed) {
-    parsed = probe.configSchema.safeParse(monitor.config);
+    try {
+      const secrets =
+        monitor.secrets && Object.keys(monitor.secrets).length > 0
+          ? openMonitorSecrets(monitor.tenantId, monitor.id, monitor.secrets, box())
+          : {};
+      parsed = probe.configSchema.safeParse(joinSecrets(monitor.config, secrets));
+    } catch (err) {
+      if (!(err instanceof SecretOpenError)) throw err;
+      parsed = { success: false, secretError: SECRET_ERRORS[err.reason] };
+      // Once per cached monitor (not per probe); never the value, only why it did not open.
+      log.warn(
+        { monitorId: monitor.id, tenantId: monitor.tenantId, reason: err.reason },
+        "monitor secrets do not open",
+      );
+    }
     parsedConfigs.set(monitor, parsed);
   }
   return parsed;
 }
 
+const SECRET_ERRORS: Record<SecretOpenError["reason"], string> = {
+  auth_failed: "stored credentials cannot be decrypted for this monitor (altered or copied); enter them again",
+  unknown_key: "stored credentials are sealed under an encryption key this worker does not have",
+  malformed: "stored credentials are damaged; enter them again",
+};
+
 export function createProbeRunProcessor(deps: ProbeRunDeps) {
   const guardFor = deps.guardFor ?? tenantGuards(deps.ssrf);
+  const box = () => deps.secrets ?? secretBox();
   return async function processProbeRun(job: Job): Promise<ProbeRunOutcome> {
     const parsed = probeRun.payload.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid probe.run payload: ${parsed.error.message}`);
@@ -127,11 +157,13 @@ export function createProbeRunProcessor(deps: ProbeRunDeps) {
 
     let result: ProbeResult;
     const probe = getProbe(monitor.kind);
-    const config = probe ? parsedConfig(probe, monitor) : undefined;
+    const config = probe ? parsedConfig(probe, monitor, box, deps.log) : undefined;
     if (monitor.kind === "HEARTBEAT") {
       result = await heartbeatResult(monitor, deps);
     } else if (!probe) {
       result = { ok: false, unknown: true, latencyMs: 0, error: `no probe for kind ${monitor.kind}` };
+    } else if (config && "secretError" in config) {
+      result = { ok: false, unknown: true, latencyMs: 0, error: config.secretError };
     } else if (!config?.success) {
       result = { ok: false, unknown: true, latencyMs: 0, error: "invalid monitor configuration" };
     } else {

@@ -20,3 +20,17 @@ export const PortSchema = z
   .int("Port must be a whole number")
   .min(1, "Port must be between 1 and 65535")
   .max(65535, "Port must be between 1 and 65535");
+
+/** True when a URL carries credentials (`user:password@host` or `user@host`). */
+export function urlHasCredentials(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== "" || u.password !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Why a URL with credentials is refused (issue 8 item 2): viewers see URLs (list, CSV export, audit log). */
+export const URL_CREDENTIALS_MESSAGE =
+  "Credentials in the URL (user:password@host) are not accepted: everyone who can see the monitor sees its URL. Put them in a secret header instead (Headers: Authorization), which is stored encrypted and never shown again.";

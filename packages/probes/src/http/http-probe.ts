@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { describeUnknownError, ProbeTimeoutError } from "../common/probe-run.ts";
+import { URL_CREDENTIALS_MESSAGE, urlHasCredentials } from "../common/schema.ts";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
 import { ssrfFailureMessage } from "../ssrf.ts";
 import {
@@ -66,7 +67,10 @@ const HttpHeaders = z.record(z.string(), z.string()).superRefine((h, ctx) => {
 
 export const HttpProbeConfig = z
   .object({
-    url: z.url({ protocol: /^https?$/ }).max(2048),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .refine((u) => !urlHasCredentials(u), { message: URL_CREDENTIALS_MESSAGE }),
     method: z.enum(HTTP_METHODS, { message: `Method must be one of ${HTTP_METHODS.join(", ")}` }).default("GET"),
     /** Request headers (User-Agent may be overridden; Host and hop-by-hop headers may not). */
     headers: HttpHeaders.optional().describe("Request headers; Host and hop-by-hop headers cannot be set."),

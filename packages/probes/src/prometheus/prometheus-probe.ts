@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { runProbe } from "../common/probe-run.ts";
+import { urlHasCredentials } from "../common/schema.ts";
 import { guardedRequest } from "../http/guarded-request.ts";
 import type { Probe } from "../probe.ts";
 import { COMPARISON_OPS, compare, parseExposition, type Sample } from "./exposition.ts";
@@ -8,7 +9,13 @@ const OP_SYMBOL = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "==", ne: "!=" } a
 
 export const PrometheusProbeConfig = z.object({
   /** The exposition endpoint, e.g. http://host:9100/metrics. */
-  url: z.url({ protocol: /^https?$/, message: "URL must be http(s)" }).max(2048, "URL is too long"),
+  url: z
+    .url({ protocol: /^https?$/, message: "URL must be http(s)" })
+    .max(2048, "URL is too long")
+    .refine((u) => !urlHasCredentials(u), {
+      message:
+        "Credentials in the URL (user:password@host) are not accepted: everyone who can see the monitor sees its URL. Expose the metrics endpoint without them (e.g. allowlist the probe's address).",
+    }),
   metric: z
     .string()
     .trim()

@@ -1,3 +1,4 @@
+import { BigIntIdString, SingleLineText } from "@steward/domain";
 import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
 import { requirePermission } from "../require-permission.ts";
@@ -7,8 +8,8 @@ import { auditTenantRead } from "./emit-audit.ts";
 export const ListAuditLogsInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
   /** Return rows older than this id (keyset pagination). */
-  before: z.string().regex(/^\d+$/).optional(),
-  action: z.string().max(100).optional(),
+  before: BigIntIdString("Cursor (before)").optional(),
+  action: SingleLineText({ label: "Action", max: 100 }).optional(),
 });
 export type ListAuditLogsInput = z.input<typeof ListAuditLogsInput>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UnauthenticatedError, ValidationError } from "../errors.ts";
+import { RateLimitedError, UnauthenticatedError, ValidationError } from "../errors.ts";
 import {
   auditRows,
   createSession,
@@ -9,7 +9,7 @@ import {
   userContext,
 } from "../testing/factories.ts";
 import { authenticateWithPassword } from "./authenticate-with-password.ts";
-import { changePassword } from "./change-password.ts";
+import { CHANGE_PASSWORD_MAX_FAILURES, changePassword } from "./change-password.ts";
 import { revokeSession } from "./revoke-session.ts";
 import { validateSession } from "./validate-session.ts";
 
@@ -101,5 +101,33 @@ describe("changePassword", () => {
     );
     const fresh = await authenticateWithPassword({ email: user.email, password: "Another-pass-2" });
     expect(await validateSession(fresh.sessionId)).toMatchObject({ id: user.id });
+  });
+
+  it("limits wrong current passwords per user: after 5 in 15 minutes even the right one is refused (429)", async () => {
+    const user = await createUser();
+    const s1 = await createSession(user.id);
+    const ctx = {
+      ...(await userContext({ id: user.id, email: user.email, name: user.name, sessionId: s1.id })),
+      ip: "198.51.100.7",
+    };
+    for (let i = 0; i < CHANGE_PASSWORD_MAX_FAILURES; i++) {
+      await expect(
+        changePassword(ctx, { currentPassword: `guess-number-${i}`, newPassword: "Another-pass-2" }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    }
+    const limited = changePassword(ctx, { currentPassword: TEST_PASSWORD, newPassword: "Another-pass-2" });
+    await expect(limited).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(limited).rejects.toMatchObject({ details: { retryAfterSeconds: expect.any(Number) } });
+    expect(await liveSessionCount(user.id)).toBe(1);
+    const failed = await auditRows({ action: "user.change_password_failed", actorId: user.id });
+    expect(failed).toHaveLength(CHANGE_PASSWORD_MAX_FAILURES);
+    expect(failed[0]).toMatchObject({ tenantId: null, targetId: user.id, ip: "198.51.100.7" });
+    // Another user is not affected.
+    const other = await createUser();
+    const s2 = await createSession(other.id);
+    const otherCtx = await userContext({ id: other.id, email: other.email, name: other.name, sessionId: s2.id });
+    await expect(
+      changePassword(otherCtx, { currentPassword: TEST_PASSWORD, newPassword: "Another-pass-2" }),
+    ).resolves.toMatchObject({ revokedSessions: 1 });
   });
 });

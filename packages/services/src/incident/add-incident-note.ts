@@ -1,4 +1,4 @@
-import { NOTE_MAX_LENGTH } from "@steward/domain";
+import { MultiLineText, NOTE_MAX_LENGTH } from "@steward/domain";
 import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
 import { requirePermission } from "../require-permission.ts";
@@ -7,7 +7,7 @@ import { applyIncidentAction } from "./transition-incident-in-tx.ts";
 
 export const AddIncidentNoteInput = z.object({
   incidentId: z.uuid(),
-  body: z.string().trim().min(1, "A note cannot be empty").max(NOTE_MAX_LENGTH),
+  body: MultiLineText({ label: "A note", min: 1, max: NOTE_MAX_LENGTH }),
 });
 export type AddIncidentNoteInput = z.input<typeof AddIncidentNoteInput>;
 

@@ -1,3 +1,4 @@
+import { MultiLineText } from "@steward/domain";
 import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
 import { requirePermission } from "../require-permission.ts";
@@ -6,7 +7,7 @@ import { applyIncidentAction } from "./transition-incident-in-tx.ts";
 
 export const ResolveIncidentInput = z.object({
   incidentId: z.uuid(),
-  reason: z.string().trim().max(2000).optional(),
+  reason: MultiLineText({ label: "Reason", max: 2000 }).optional(),
 });
 export type ResolveIncidentInput = z.input<typeof ResolveIncidentInput>;
 

@@ -1,6 +1,7 @@
 import { withSystem } from "@steward/db";
 import { getProbe, type PROBES } from "@steward/probes";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openMonitorSecrets } from "../secrets/monitor-secrets.ts";
 import { auditRows, createWorld, tenantContext, type World } from "../testing/factories.ts";
 import { CreateMonitorInput, createMonitor } from "./create-monitor.ts";
 import { getMonitor } from "./get-monitor.ts";
@@ -71,11 +72,13 @@ describe("secrets in monitor configs are write-only", () => {
     expect(got.monitor.secretsSet).toEqual(["password"]);
     expect(JSON.stringify(got)).not.toContain("hunter2-secret");
 
-    const stored = async () =>
-      (await withSystem((tx) => tx.monitor.findUniqueOrThrow({ where: { id: m.id } }))).config as Record<
-        string,
-        unknown
-      >;
+    // Stored: the config without the password, the password sealed beside it (opened here as the worker would).
+    const stored = async () => {
+      const row = await withSystem((tx) => tx.monitor.findUniqueOrThrow({ where: { id: m.id } }));
+      expect(row.config).not.toHaveProperty("password");
+      expect(JSON.stringify(row)).not.toContain("hunter2-secret");
+      return { ...(row.config as object), ...openMonitorSecrets(row.tenantId, row.id, row.secrets) };
+    };
     await updateMonitor(ctx, { monitorId: m.id, config: { ...(got.monitor.config as object), database: "app2" } });
     expect(await stored()).toMatchObject({ database: "app2", password: "hunter2-secret" });
     await updateMonitor(ctx, { monitorId: m.id, config: { ...(got.monitor.config as object), password: "rotated" } });

@@ -1,4 +1,6 @@
-import { HeartbeatConfig, HttpProbeConfig, PROBES, type ProbeKind } from "@steward/probes";
+import { randomUUID } from "node:crypto";
+import { SingleLineText } from "@steward/domain";
+import { HeartbeatConfig, HttpProbeConfig, PROBES, type ProbeKind, splitSecrets } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -6,6 +8,7 @@ import { isUniqueViolation } from "../db-errors.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { generateHeartbeatToken } from "../heartbeat/heartbeat-token.ts";
 import { requirePermission } from "../require-permission.ts";
+import { sealMonitorSecrets } from "../secrets/monitor-secrets.ts";
 import { withTenant } from "../with-tenant.ts";
 import { monitorSummarySelect } from "./list-monitors.ts";
 import { MONITOR_DEFAULT_REGION, MonitorRegions, MonitorTags, quorumIssue, RegionQuorum } from "./monitor-fields.ts";
@@ -21,7 +24,7 @@ export const MONITOR_MAX_INTERVAL_SECONDS = 24 * 60 * 60;
 export const HttpMonitorConfig = HttpProbeConfig;
 
 const monitorFields = {
-  name: z.string().trim().min(1).max(120),
+  name: SingleLineText({ label: "Name", min: 1, max: 120 }),
   assetId: z.uuid().nullish(),
   intervalSeconds: z.int().min(MONITOR_MIN_INTERVAL_SECONDS).max(MONITOR_MAX_INTERVAL_SECONDS).default(60),
   timeoutMs: z.int().min(500).max(60_000).default(10_000),
@@ -83,13 +86,19 @@ export async function createMonitor(ctx: ServiceContext, rawInput: CreateMonitor
         const asset = await tx.asset.findFirst({ where: { id: input.assetId, tenantId }, select: { id: true } });
         if (!asset) throw new NotFoundError("Asset not found");
       }
+      // Secrets leave the config and are sealed, bound to this tenant and monitor (the id is chosen here
+      // so that the seal can name it).
+      const id = randomUUID();
+      const split = splitSecrets(input.kind, input.config);
       const monitor = await tx.monitor.create({
         data: {
+          id,
           tenantId,
           name: input.name,
           kind: input.kind,
           assetId: input.assetId ?? null,
-          config: input.config,
+          config: split.config as object,
+          secrets: sealMonitorSecrets(tenantId, id, split.secrets),
           intervalSeconds: input.intervalSeconds,
           timeoutMs: input.timeoutMs,
           confirmations: input.confirmations,

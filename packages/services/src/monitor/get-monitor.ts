@@ -7,6 +7,7 @@ import { NotFoundError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
 import { rollupLatencySummaries, rollupStateSeconds } from "../rollup/rollup-reads.ts";
 import { lastZoneDays, rollupZoneDaySeconds } from "../rollup/rollup-zone-days.ts";
+import { sealedSecretsOf } from "../secrets/monitor-secrets.ts";
 import { withTenant } from "../with-tenant.ts";
 import { DAY_MS, latencySeries, uptimeOf } from "./monitor-metrics.ts";
 
@@ -31,6 +32,7 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
         name: true,
         kind: true,
         config: true,
+        secrets: true,
         intervalSeconds: true,
         timeoutMs: true,
         confirmations: true,
@@ -164,9 +166,12 @@ export async function getMonitor(ctx: ServiceContext, rawInput: GetMonitorInput)
       select: { id: true, number: true, title: true, status: true, openedAt: true },
     });
     // Secrets (database / broker passwords) never leave the server: the config comes back without them.
+    // Sealed values stay here too: only the names of the secrets that are set go out.
+    const { secrets, ...shown } = monitor;
     const redacted = redactConfig(monitor.kind, monitor.config);
+    const secretsSet = [...new Set([...redacted.secretsSet, ...Object.keys(sealedSecretsOf(secrets))])].sort();
     return {
-      monitor: { ...monitor, config: redacted.config as typeof monitor.config, secretsSet: redacted.secretsSet },
+      monitor: { ...shown, config: redacted.config as typeof monitor.config, secretsSet },
       /** HEARTBEAT only: the expected cadence and when the next beat is due (the token is never returned). */
       heartbeat: monitor.kind === "HEARTBEAT" ? heartbeatInfo(monitor) : null,
       regionStates,

@@ -1,5 +1,5 @@
 import { Prisma, type Tx } from "@steward/db";
-import { MonitorState } from "@steward/domain";
+import { MonitorState, SingleLineText } from "@steward/domain";
 import { z } from "zod";
 import { auditTenantRead } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -17,14 +17,14 @@ export type MonitorSort = z.infer<typeof MonitorSort>;
 
 export const SearchMonitorsInput = z.object({
   /** Case-insensitive substring of the name or the target URL (trigram index). */
-  q: z.string().trim().max(200).optional(),
+  q: SingleLineText({ label: "Search", max: 200 }).optional(),
   status: z.array(MonitorStatus).max(MonitorStatus.options.length).optional(),
   /** Probe kinds (the enum grows with packages/probes; compared as text). */
   kind: z
     .array(z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/))
     .max(20)
     .optional(),
-  tag: z.string().trim().min(1).max(60).optional(),
+  tag: SingleLineText({ label: "Tag", min: 1, max: 60 }).optional(),
   assetId: z.uuid().optional(),
   /** Only these monitors (e.g. the edit form reading one monitor's list row). */
   ids: z.array(z.uuid()).min(1).max(200).optional(),

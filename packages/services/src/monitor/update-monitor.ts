@@ -1,10 +1,12 @@
-import { mergeSecrets } from "@steward/probes";
+import { SingleLineText } from "@steward/domain";
+import { joinSecrets, SECRET_CONFIG_FIELDS, SENSITIVE_HEADER, secretTarget, splitSecrets } from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
 import { isUniqueViolation } from "../db-errors.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
+import { type SealedSecrets, sealedSecretsOf, sealMonitorSecrets } from "../secrets/monitor-secrets.ts";
 import { withTenant } from "../with-tenant.ts";
 import { monitorSummarySelect } from "./list-monitors.ts";
 import { MonitorRegions, MonitorTags, monitorConfigSchema, quorumIssue, RegionQuorum } from "./monitor-fields.ts";
@@ -14,7 +16,7 @@ const MAX_INTERVAL_SECONDS = 24 * 60 * 60;
 
 export const UpdateMonitorInput = z.object({
   monitorId: z.uuid(),
-  name: z.string().trim().min(1).max(120).optional(),
+  name: SingleLineText({ label: "Name", min: 1, max: 120 }).optional(),
   assetId: z.uuid().nullish(),
   /** The kind's own config (validated by its probe's zod schema; the kind never changes). */
   config: z.record(z.string(), z.unknown()).optional(),
@@ -59,6 +61,27 @@ function changesOf(
   return out;
 }
 
+/** Stands in for a kept stored secret while the edit is validated (never stored, never sent). */
+const KEPT = "\u0001steward:kept-secret\u0001";
+
+/**
+ * The stored secret paths an edit keeps: a secret field it leaves out or sends empty, a credential header
+ * it sends with an empty value. A header it leaves out is removed (as before sealing existed).
+ */
+function keptSecretPaths(kind: string, stored: ReadonlySet<string>, incoming: Record<string, unknown>): Set<string> {
+  const keep = new Set<string>();
+  for (const f of SECRET_CONFIG_FIELDS[kind] ?? []) {
+    if (stored.has(f) && (incoming[f] === undefined || incoming[f] === "")) keep.add(f);
+  }
+  const headers = incoming.headers;
+  if (typeof headers === "object" && headers !== null && !Array.isArray(headers)) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === "" && SENSITIVE_HEADER.test(name) && stored.has(`headers.${name}`)) keep.add(`headers.${name}`);
+    }
+  }
+  return keep;
+}
+
 /** Config problems as field errors under `config.<path>` (the form shows them beside the field). */
 function configIssues(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
@@ -82,6 +105,7 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
           id: true,
           kind: true,
           config: true,
+          secrets: true,
           name: true,
           assetId: true,
           intervalSeconds: true,
@@ -101,15 +125,42 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
         throw new ValidationError(issue, { field: "regionQuorum", fields: { regionQuorum: issue } });
       }
       let config: object | undefined;
+      let secrets: SealedSecrets | undefined;
+      const secretsSet: string[] = [];
+      const secretsCleared: string[] = [];
       if (input.config) {
         const schema = monitorConfigSchema(current.kind);
         if (!schema) throw new ValidationError(`No configuration schema for kind ${current.kind}`, { field: "kind" });
-        // Secrets are write-only (monitor.get redacts them): an edit that leaves one out keeps the stored one.
-        const parsed = schema.safeParse(mergeSecrets(current.kind, current.config, input.config));
+        // Secrets are write-only (monitor.get leaves them out): an edit that leaves a secret field out (or
+        // sends a credential header blank) keeps the stored value, sealed as it is, without opening it.
+        const sealed = sealedSecretsOf(current.secrets);
+        const legacy = splitSecrets(current.kind, current.config); // written before sealing existed
+        const stored = new Set([...Object.keys(sealed), ...Object.keys(legacy.secrets)]);
+        const keep = keptSecretPaths(current.kind, stored, input.config);
+        const parsed = schema.safeParse(joinSecrets(input.config, Object.fromEntries([...keep].map((p) => [p, KEPT]))));
         if (!parsed.success) {
           throw new ValidationError("Invalid configuration", { field: "config", fields: configIssues(parsed.error) });
         }
-        config = parsed.data as object;
+        const next = splitSecrets(current.kind, parsed.data);
+        // Issue 8 item 2: secrets never follow a monitor to another scheme, host or port. A kept secret is
+        // dropped when the target changes; only what this edit enters again goes with it.
+        const retarget = secretTarget(current.kind, legacy.config) !== secretTarget(current.kind, next.config);
+        const fresh: Record<string, string> = {};
+        secrets = {};
+        for (const [path, value] of Object.entries(next.secrets)) {
+          if (value !== KEPT) fresh[path] = value;
+          else if (retarget) secretsCleared.push(path);
+          else if (sealed[path]) secrets[path] = sealed[path];
+          else if (legacy.secrets[path] !== undefined) fresh[path] = legacy.secrets[path];
+        }
+        Object.assign(secrets, sealMonitorSecrets(tenantId, current.id, fresh));
+        secretsSet.push(...Object.keys(fresh).filter((p) => !keep.has(p)));
+        // A cleared header goes entirely (an empty Authorization would still be sent).
+        const headers = next.config.headers as Record<string, unknown> | undefined;
+        if (headers) {
+          for (const path of secretsCleared) if (path.startsWith("headers.")) delete headers[path.slice(8)];
+        }
+        config = next.config;
       }
       if (input.assetId) {
         const asset = await tx.asset.findFirst({ where: { id: input.assetId, tenantId }, select: { id: true } });
@@ -119,6 +170,7 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.assetId !== undefined ? { assetId: input.assetId } : {}),
         ...(config !== undefined ? { config } : {}),
+        ...(secrets !== undefined ? { secrets } : {}),
         ...(input.intervalSeconds !== undefined ? { intervalSeconds: input.intervalSeconds } : {}),
         ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
         ...(input.confirmations !== undefined ? { confirmations: input.confirmations } : {}),
@@ -133,13 +185,17 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
         data,
         select: { ...monitorSummarySelect, config: true },
       });
+      // Which secrets changed, by path only: never a value.
+      const secretChanges =
+        secretsSet.length || secretsCleared.length ? { secrets: { set: secretsSet, cleared: secretsCleared } } : {};
       await emitAudit(tx, ctx, {
         action: "monitor.update",
         targetType: "monitor",
         targetId: monitor.id,
-        metadata: { fields: Object.keys(data), changes: changesOf(current, data) },
+        metadata: { fields: Object.keys(data), changes: changesOf(current, data), ...secretChanges },
       });
-      return monitor;
+      /** Stored secrets this edit dropped because the target changed (the form says so). */
+      return { ...monitor, secretsCleared };
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError("A monitor with this name already exists", { field: "name" });

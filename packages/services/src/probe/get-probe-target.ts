@@ -1,12 +1,16 @@
 import { getSystemPool } from "@steward/db";
 import type { MonitorState } from "@steward/domain";
 
-/** What the worker needs to run one monitor's probe (no secrets live on monitors in v1). */
+/**
+ * What the worker needs to run one monitor's probe. `secrets` are the sealed values (path → sealed string,
+ * monitors.secrets); the probe processor opens them right before the probe runs.
+ */
 export interface ProbeTarget {
   id: string;
   tenantId: string;
   kind: string;
   config: unknown;
+  secrets?: Record<string, string>;
   intervalSeconds: number;
   timeoutMs: number;
   degradedThresholdMs: number | null;
@@ -27,6 +31,7 @@ export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | n
     tenant_id: string;
     kind: string;
     config: unknown;
+    secrets: Record<string, string> | null;
     interval_seconds: number;
     timeout_ms: number;
     degraded_threshold_ms: number | null;
@@ -34,7 +39,7 @@ export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | n
     state: MonitorState;
     probe_allow_cidrs: string[];
   }>(
-    `SELECT m.id, m.tenant_id, m.kind, m.config, m.interval_seconds, m.timeout_ms, m.degraded_threshold_ms, m.paused,
+    `SELECT m.id, m.tenant_id, m.kind, m.config, m.secrets, m.interval_seconds, m.timeout_ms, m.degraded_threshold_ms, m.paused,
             m.state, o.probe_allow_cidrs
        FROM monitors m JOIN organizations o ON o.id = m.tenant_id
       WHERE m.id = $1`,
@@ -47,6 +52,7 @@ export async function getProbeTarget(monitorId: string): Promise<ProbeTarget | n
     tenantId: r.tenant_id,
     kind: r.kind,
     config: r.config,
+    secrets: r.secrets ?? {},
     intervalSeconds: r.interval_seconds,
     timeoutMs: r.timeout_ms,
     degradedThresholdMs: r.degraded_threshold_ms,

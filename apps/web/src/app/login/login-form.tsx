@@ -3,6 +3,7 @@ import { Button, Input, Label } from "@steward/ui";
 import { CircleExclamationPoint, Info, LoaderCircle } from "lucide-react";
 import { signIn } from "next-auth/react";
 import { useId, useState } from "react";
+import { safeRedirectPath } from "~/lib/safe-redirect.ts";
 
 function messageFor(code: string | null | undefined): string {
   if (!code) return "Sign-in failed. Please try again.";
@@ -10,6 +11,7 @@ function messageFor(code: string | null | undefined): string {
     const seconds = Number(code.split(":")[1]) || 60;
     return `Too many sign-in attempts. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`;
   }
+  if (code.startsWith("BUSY")) return "The server is busy. Please try again in a moment.";
   if (code === "INVALID_CREDENTIALS" || code === "CredentialsSignin") return "Invalid e-mail or password.";
   return "Sign-in failed. Please try again.";
 }
@@ -35,7 +37,8 @@ export function LoginForm({ callbackUrl, notice }: { callbackUrl: string; notice
         setPending(false);
         return;
       }
-      window.location.assign(callbackUrl);
+      // Re-checked here too: the prop is the server's, but nothing else may ever reach location.assign.
+      window.location.assign(safeRedirectPath(callbackUrl));
     } catch {
       setError("Sign-in failed. Please try again.");
       setPending(false);

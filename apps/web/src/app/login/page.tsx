@@ -2,19 +2,15 @@ import { Card, CardContent, CardDescription, CardHeader } from "@steward/ui";
 import { Activity } from "lucide-react";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeRedirectPath } from "~/lib/safe-redirect.ts";
 import { getOptionalMe } from "~/trpc/server.ts";
 import { LoginForm } from "./login-form.tsx";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-function safeCallback(url: string | string[] | undefined): string {
-  const u = Array.isArray(url) ? url[0] : url;
-  return u?.startsWith("/") && !u.startsWith("//") && !u.startsWith("/\\") ? u : "/";
-}
-
 export default async function LoginPage({ searchParams }: PageProps<"/login">) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  const callbackUrl = safeRedirectPath(params.callbackUrl);
   if (await getOptionalMe()) redirect(callbackUrl as never);
   const notice =
     params.reason === "expired"

@@ -69,6 +69,9 @@ export interface EditableMonitor {
   secretsSet?: string[];
 }
 
+/** Config fields that say where a monitor connects (changing one clears its saved secrets). */
+const TARGET_KEYS = ["url", "host", "port", "tls", "ssl"] as const;
+
 const INTERVALS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 21600, 86400];
 function intervalLabel(s: number): string {
   if (s < 60) return `Every ${s} seconds`;
@@ -423,6 +426,13 @@ export function MonitorForm({
   const selectedRegions = form.watch("regions");
   const intervalNow = Number(form.watch("intervalSeconds")) || 60;
   const graceNow = form.watch("config.graceSeconds" as "config") as unknown;
+  // Issue 8 item 2: saved secrets never follow a monitor to another scheme, host or port.
+  const targetNow = JSON.stringify(TARGET_KEYS.map((k) => String(form.watch(`config.${k}` as "config") ?? "")));
+  const targetBefore = useMemo(
+    () => JSON.stringify(TARGET_KEYS.map((k) => String(formValuesOf(fields, monitor?.config)[k] ?? ""))),
+    [fields, monitor?.config],
+  );
+  const secretsWillClear = Boolean(monitor?.secretsSet?.length) && targetNow !== targetBefore;
 
   const showServerErrors = (e: unknown) => {
     const { fields: byField, message } = serverFieldErrors(e);
@@ -480,7 +490,12 @@ export function MonitorForm({
         degradedThresholdMs: push ? null : (v.degradedThresholdMs ?? null),
         assetId: v.assetId || null,
       });
-      await done(m.id, "Saved. The change takes effect on the monitor's next check.");
+      await done(
+        m.id,
+        m.secretsCleared?.length
+          ? "Saved. The target changed, so its saved secrets were cleared: enter them again if the new target needs them."
+          : "Saved. The change takes effect on the monitor's next check.",
+      );
     } else {
       const m = await create.mutateAsync({
         ...common,
@@ -588,6 +603,12 @@ export function MonitorForm({
                   </div>
                 ))}
               </div>
+              {secretsWillClear ? (
+                <p role="note" className="text-xs text-muted-foreground">
+                  You changed where this monitor connects: its saved secrets ({monitor?.secretsSet?.join(", ")}) will be
+                  cleared on save unless you enter them again.
+                </p>
+              ) : null}
               {moreFields.length ? (
                 <details
                   className="group rounded-md border border-border"
