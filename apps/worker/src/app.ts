@@ -3,6 +3,7 @@ import {
   createProbeQueue,
   createQueue,
   createRedisConnection,
+  monitorTestQueueName,
   PARTITIONS_EVERY_MS,
   PARTITIONS_SCHEDULER_ID,
   partitionsEnsure,
@@ -15,8 +16,10 @@ import {
 import { createSsrfGuard } from "@steward/probes";
 import type { SecretBox } from "@steward/secrets";
 import {
+  type ConfigSealer,
   DEFAULT_REGION,
   ensureProbePartitions,
+  getTenantProbeAllowCidrs,
   ingestProbeResults,
   listenMonitorChanges,
   listScheduledMonitors,
@@ -34,8 +37,9 @@ import { startFleetHeartbeat } from "./fleet-heartbeat.ts";
 import type { Logger } from "./logger.ts";
 import { MonitorCache } from "./monitor-cache.ts";
 import { createMaintenanceProcessor } from "./processors/maintenance.ts";
+import { createMonitorTestProcessor } from "./processors/monitor-test.ts";
 import { registerWatchdogScheduler } from "./processors/monitors-watchdog.ts";
-import { createProbeRunProcessor } from "./processors/probe-run.ts";
+import { createProbeRunProcessor, tenantGuards } from "./processors/probe-run.ts";
 import { registerRollupSchedulers } from "./processors/rollup.ts";
 
 export interface WorkerAppOptions {
@@ -66,6 +70,10 @@ export interface WorkerAppOptions {
   secrets?: SecretBox;
   /** Called as each probe job enters the processor (benchmarks record when every run starts). */
   onProbeStart?: (job: Job) => void;
+  /** Opens "test now" configs (default: `secrets`, the box the web seals them with). */
+  sealer?: ConfigSealer;
+  /** Parallel "test now" jobs (default 4): they are rate-limited at the API, and never starve the schedule. */
+  testConcurrency?: number;
 }
 
 export interface WorkerApp {
@@ -125,6 +133,8 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     onError: (err, rows, attempt) => log.warn({ err, rows, attempt }, "probe result flush failed"),
   });
   const ssrf = createSsrfGuard({ allowCidrs: opts.allowCidrs });
+  // One guard construction for scheduled probes and "test now" alike (deployment ∪ tenant allowlist).
+  const guardFor = tenantGuards(ssrf);
 
   let workers: Worker[] = [];
   let reconcileTimer: NodeJS.Timeout | null = null;
@@ -235,6 +245,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         monitors,
         batcher,
         ssrf,
+        guardFor,
         region,
         secrets,
         signal: abort.signal,
@@ -269,7 +280,20 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         prefix,
         concurrency: 1,
       });
-      workers = [probeWorker, maintenanceWorker];
+      // "Test now" requests of this region (ADR 0012): same guard as the scheduled probes, reply = result.
+      const testWorker = new Worker(
+        monitorTestQueueName(region),
+        createMonitorTestProcessor({
+          guardFor,
+          tenantAllowCidrs: getTenantProbeAllowCidrs,
+          sealer: opts.sealer ?? secrets,
+          region,
+          signal: abort.signal,
+          log,
+        }),
+        { connection: conn("monitor-tests"), prefix, concurrency: opts.testConcurrency ?? 4 },
+      );
+      workers = [probeWorker, maintenanceWorker, testWorker];
       for (const w of workers) {
         w.on("error", (err) => log.error({ err, queue: w.name }, "worker error"));
         w.on("failed", (job, err) =>

@@ -4,6 +4,7 @@ import {
   NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
+  UnavailableError,
   ValidationError,
 } from "@steward/services";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -36,6 +37,7 @@ describe("ServiceError → tRPC code (errors.ts, via the mapping middleware)", (
     [new ValidationError("v"), "BAD_REQUEST"],
     [new RateLimitedError("r"), "TOO_MANY_REQUESTS"],
     [new UnauthenticatedError("u"), "UNAUTHORIZED"],
+    [new UnavailableError("x"), "SERVICE_UNAVAILABLE"],
     [z.object({ a: z.string() }).safeParse({}).error!, "BAD_REQUEST"],
     [new Error("boom"), "INTERNAL_SERVER_ERROR"],
     [Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }), "SERVICE_UNAVAILABLE"],
@@ -68,6 +70,34 @@ async function httpCall(trpc: Awaited<ReturnType<typeof load>>, err: unknown) {
   return { status: res.status, body: await res.text() };
 }
 
+describe("Retry-After", () => {
+  it("a rate-limited call answers 429 with Retry-After (the adapter's responseMeta)", async () => {
+    const { router, publicProcedure } = await load();
+    const { retryAfterSeconds } = await import("./errors.ts");
+    const r = router({
+      p: publicProcedure.query(() => Promise.reject(new RateLimitedError("slow down", { retryAfterSeconds: 41.2 }))),
+      q: publicProcedure.query(() => Promise.reject(new ConflictError("c"))),
+    });
+    const call = (path: string) =>
+      fetchRequestHandler({
+        endpoint: "/api/trpc",
+        req: new Request(`http://localhost/api/trpc/${path}`),
+        router: r,
+        createContext: () => ctx,
+        responseMeta: ({ errors }) => {
+          const s = retryAfterSeconds(errors);
+          return s === undefined ? {} : { headers: new Headers({ "retry-after": String(s) }) };
+        },
+      });
+    const limited = await call("p");
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("42");
+    const other = await call("q");
+    expect(other.status).toBe(409);
+    expect(other.headers.get("retry-after")).toBeNull();
+  });
+});
+
 describe("errorFormatter", () => {
   it("never leaks an internal message or stack in production", async () => {
     vi.stubEnv("NODE_ENV", "production");
@@ -87,6 +117,15 @@ describe("errorFormatter", () => {
     const { status, body } = await httpCall(trpc, down);
     expect(status).toBe(503);
     expect(body).not.toContain("10.1.2.3");
+  });
+
+  it("a service's own 503 keeps its message in production (no probe worker answered a test now)", async () => {
+    vi.stubEnv("NODE_ENV", "production");
+    const trpc = await load();
+    const msg = "No probe worker in region eu answered within 15 s";
+    const { status, body } = await httpCall(trpc, new UnavailableError(msg, { region: "eu" }));
+    expect(status).toBe(503);
+    expect(JSON.parse(body).error.json).toMatchObject({ message: msg, data: { details: { region: "eu" } } });
   });
 
   it("returns flattened zod issues for bad input, and service details for service errors", async () => {

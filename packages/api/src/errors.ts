@@ -11,6 +11,7 @@ export const SERVICE_ERROR_CODES: Record<ServiceError["code"], TRPC_ERROR_CODE_K
   VALIDATION: "BAD_REQUEST",
   RATE_LIMITED: "TOO_MANY_REQUESTS",
   UNAUTHENTICATED: "UNAUTHORIZED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
 /**
@@ -55,6 +56,18 @@ export function clientErrorData(error: TRPCError) {
     zodError: isZodError(cause) ? z.flattenError(cause) : null,
     details: isServiceError(cause) ? (cause.details ?? null) : null,
   };
+}
+
+/**
+ * The `Retry-After` seconds of a failed call: a limited verb (RateLimitedError) carries them in its
+ * details. For the HTTP adapter's responseMeta, so a 429 says when to come back. undefined otherwise.
+ */
+export function retryAfterSeconds(errors: readonly TRPCError[]): number | undefined {
+  for (const e of errors) {
+    const s = isServiceError(e.cause) ? e.cause.details?.retryAfterSeconds : undefined;
+    if (typeof s === "number" && Number.isFinite(s)) return Math.max(1, Math.ceil(s));
+  }
+  return undefined;
 }
 
 // NUL, or half of a UTF-16 surrogate pair (with the `u` flag a valid pair is one code point and no match).

@@ -23,7 +23,7 @@ export interface PolicyEntry {
    */
   providerRoles?: readonly ("PROVIDER_ADMIN" | "ENGINEER" | "ACCOUNT_MANAGER")[];
   /** What an allowed call answers when it is not a success (the sample is refused by the verb on purpose). */
-  allowedOutcome?: "BAD_REQUEST" | "CONFLICT";
+  allowedOutcome?: "BAD_REQUEST" | "CONFLICT" | "SERVICE_UNAVAILABLE";
 }
 
 /**
@@ -68,8 +68,10 @@ export const POLICY = {
   "monitor.testConfig": {
     kind: "tenant",
     permission: "monitor:write",
-    // Port 9 on loopback: refused at once, so the probe answers quickly (ok: false).
+    // Runs on a probe worker of the region (ADR 0012); the matrix has none, so an allowed call reaches the
+    // verb and answers "no probe worker is running in region local" at once (503).
     sample: (i) => ({ tenantId: i.tenantId, kind: "HTTP", config: { url: "http://127.0.0.1:9/" }, timeoutMs: 1000 }),
+    allowedOutcome: "SERVICE_UNAVAILABLE",
   },
   "monitor.setManyPaused": {
     kind: "tenant",

@@ -5,7 +5,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import type { ApiContext } from "./context.ts";
 import { isProduction } from "./env.ts";
-import { clientErrorData, mapError, unstorableTextPath } from "./errors.ts";
+import { clientErrorData, isServiceError, mapError, unstorableTextPath } from "./errors.ts";
 
 /** Declared on every procedure; the authorisation matrix test cross-checks it against policy.ts. */
 export interface ProcedureMeta {
@@ -20,7 +20,12 @@ const t = initTRPC
     transformer: superjson,
     isDev: !isProduction,
     errorFormatter({ shape, error }) {
-      const hide = isProduction && (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE");
+      // A 503 of our own (UnavailableError: "No probe worker in region X answered …") says what happened;
+      // one from a failing database does not.
+      const hide =
+        isProduction &&
+        (error.code === "INTERNAL_SERVER_ERROR" ||
+          (error.code === "SERVICE_UNAVAILABLE" && !isServiceError(error.cause)));
       const { stack: _stack, ...data } = shape.data;
       return {
         ...shape,

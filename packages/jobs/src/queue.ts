@@ -2,10 +2,13 @@ import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { assertJobId, type JobDefinition } from "./define-job.ts";
-import { type ProbeQueueName, QUEUES, type QueueName } from "./queues.ts";
+import { type MonitorTestQueueName, type ProbeQueueName, QUEUES, type QueueName } from "./queues.ts";
 import { redisPrefix } from "./redis.ts";
 
-export function createQueue(name: QueueName | ProbeQueueName, opts: { connection: Redis; prefix?: string }): Queue {
+export function createQueue(
+  name: QueueName | ProbeQueueName | MonitorTestQueueName,
+  opts: { connection: Redis; prefix?: string },
+): Queue {
   return new Queue(name, { connection: opts.connection, prefix: opts.prefix ?? redisPrefix() });
 }
 
@@ -21,8 +24,9 @@ export async function enqueue<Name extends string, Schema extends z.ZodType>(
   payload: z.input<Schema>,
   opts: EnqueueOptions = {},
 ) {
-  // A region's probe queue (`probes-<region>`) takes the probe queue's jobs.
-  const regionQueue = def.queue === QUEUES.probes && queue.name.startsWith(`${QUEUES.probes}-`);
+  // A region's probe queue (`probes-<region>`) takes the probe queue's jobs; likewise `monitor-tests-<region>`.
+  const regionQueue =
+    (def.queue === QUEUES.probes || def.queue === QUEUES.monitorTests) && queue.name.startsWith(`${def.queue}-`);
   if (queue.name !== def.queue && !regionQueue)
     throw new Error(`job ${def.name} belongs to queue ${def.queue}, not ${queue.name}`);
   const data = def.payload.parse(payload);

@@ -2,6 +2,8 @@
 export const QUEUES = {
   probes: "probes",
   maintenance: "maintenance",
+  /** "Test now" requests, one queue per region (`monitor-tests-<region>`, ADR 0012). */
+  monitorTests: "monitor-tests",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -19,4 +21,12 @@ export type ProbeQueueName = `${typeof QUEUES.probes}-${string}`;
 export function probeQueueName(region: string): ProbeQueueName {
   if (!REGION_PATTERN.test(region)) throw new Error(`invalid region name: ${JSON.stringify(region)}`);
   return `${QUEUES.probes}-${region}`;
+}
+
+/** The "test now" queue of one region: only that region's workers consume it (ADR 0012). */
+export type MonitorTestQueueName = `${typeof QUEUES.monitorTests}-${string}`;
+
+export function monitorTestQueueName(region: string): MonitorTestQueueName {
+  if (!REGION_PATTERN.test(region)) throw new Error(`invalid region name: ${JSON.stringify(region)}`);
+  return `${QUEUES.monitorTests}-${region}`;
 }

@@ -1,6 +1,13 @@
 /** Errors a service verb may throw. Mapped to tRPC / HTTP codes in one place (packages/api/src/errors.ts). */
 export abstract class ServiceError extends Error {
-  abstract readonly code: "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "VALIDATION" | "RATE_LIMITED" | "UNAUTHENTICATED";
+  abstract readonly code:
+    | "NOT_FOUND"
+    | "FORBIDDEN"
+    | "CONFLICT"
+    | "VALIDATION"
+    | "RATE_LIMITED"
+    | "UNAUTHENTICATED"
+    | "UNAVAILABLE";
   constructor(
     message: string,
     readonly details?: Record<string, unknown>,
@@ -26,4 +33,8 @@ export class RateLimitedError extends ServiceError {
 }
 export class UnauthenticatedError extends ServiceError {
   readonly code = "UNAUTHENTICATED" as const;
+}
+/** Something the verb needs elsewhere is not there in time (no probe worker answered a "test now"). */
+export class UnavailableError extends ServiceError {
+  readonly code = "UNAVAILABLE" as const;
 }

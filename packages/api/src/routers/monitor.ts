@@ -25,7 +25,6 @@ import {
   watchMonitors,
 } from "@steward/services";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { probeAllowedCidrs } from "../env.ts";
 import { permission } from "../trpc.ts";
 
 export const monitorRouter = {
@@ -58,7 +57,8 @@ export const monitorRouter = {
     .mutation(({ ctx, input }) => updateMonitor(ctx.service, input)),
   testConfig: permission("monitor:write")
     .input(TestMonitorConfigInput)
-    .mutation(({ ctx, input }) => testMonitorConfig(ctx.service, input, { allowCidrs: probeAllowedCidrs() })),
+    // Runs on a probe worker of input.region through the queue, never here (ADR 0012).
+    .mutation(({ ctx, input }) => testMonitorConfig(ctx.service, input)),
   setPaused: permission("monitor:write")
     .input(SetMonitorPausedInput)
     .mutation(({ ctx, input }) => setMonitorPaused(ctx.service, input)),

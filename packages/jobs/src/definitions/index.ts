@@ -1,9 +1,11 @@
+import { monitorTest } from "./monitor-test.ts";
 import { monitorsWatchdog } from "./monitors-watchdog.ts";
 import { partitionsEnsure } from "./partitions-ensure.ts";
 import { probeRun } from "./probe-run.ts";
 import { rollupRetention } from "./rollup-retention.ts";
 import { rollupsRoll } from "./rollups-roll.ts";
 
+export { MonitorTestReply, MonitorTestRequestId, monitorTest } from "./monitor-test.ts";
 export { monitorsWatchdog, WATCHDOG_EVERY_MS, WATCHDOG_SCHEDULER_ID } from "./monitors-watchdog.ts";
 export { PARTITIONS_EVERY_MS, PARTITIONS_SCHEDULER_ID, partitionsEnsure } from "./partitions-ensure.ts";
 export { probeRun } from "./probe-run.ts";
@@ -17,5 +19,6 @@ export const JOBS = {
   [rollupsRoll.name]: rollupsRoll,
   [rollupRetention.name]: rollupRetention,
   [monitorsWatchdog.name]: monitorsWatchdog,
+  [monitorTest.name]: monitorTest,
 } as const;
 export type JobName = keyof typeof JOBS;

@@ -141,8 +141,33 @@ export function describeTargetError(err: unknown): string {
     case "ESSRFBLOCKED":
       return `blocked by SSRF policy: ${e.message ?? e.cause?.message}`;
     default:
-      return (e?.message ?? String(err)).slice(0, 300);
+      return describeUnknownError(err);
   }
+}
+
+/** TLS verification codes of Node/OpenSSL (their messages can quote the certificate: never copied). */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+/** A code is copied only when it is a short token (a SQLSTATE, errno or library code), never free text. */
+const SAFE_CODE = /^[A-Z][A-Z0-9_]{1,39}$|^[0-9A-Z]{5}$/;
+
+/**
+ * The catch-all of `describeTargetError`. Only words Steward wrote are copied: our own errors
+ * (TargetError and the protocol errors of the HTTP reader, whose messages never quote the peer) and Node's
+ * system errors (`syscall` set: "connect EHOSTUNREACH 10.0.0.1:5432" names the socket, not the server's
+ * words). Anything else — a library error that may carry what the server sent — becomes a fixed text
+ * plus its code (docs/security/probes.md).
+ */
+export function describeUnknownError(err: unknown): string {
+  const e = err as { code?: unknown; message?: string; syscall?: unknown };
+  const code = typeof e?.code === "string" ? e.code : undefined;
+  if (err instanceof TargetError || err instanceof ProbeInfraError) return (e.message ?? "").slice(0, 300);
+  if (code === "EHTTPPROTOCOL") return `invalid response: ${e.message ?? ""}`.slice(0, 300);
+  if (code === "EHEADERSTOOLARGE" || code === "EREDIRECT" || code === "EREGEXTIMEOUT") {
+    return (e.message ?? "").slice(0, 300);
+  }
+  if (code && TLS_CODE.test(code)) return `TLS handshake failed (${code})`;
+  if (typeof e?.syscall === "string" && code && SAFE_CODE.test(code)) return (e.message ?? code).slice(0, 300);
+  return code && SAFE_CODE.test(code) ? `connection failed (${code})` : "connection failed";
 }
 
 /**

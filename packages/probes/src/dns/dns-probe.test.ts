@@ -34,7 +34,9 @@ describe("dns probe against a real local DNS server", () => {
       match: "all",
     });
     const r = await dnsProbe.run(allOf, probeCtx());
-    expect(r).toMatchObject({ ok: false, error: expect.stringContaining("expected all of 192.0.2.99") });
+    // The answers the resolver gave are not copied (only their count).
+    expect(r).toMatchObject({ ok: false, error: "expected all of 192.0.2.99; got 2 other answers" });
+    expect(r.error).not.toContain("192.0.2.10");
     expect(r.unknown).toBeUndefined();
   });
 

@@ -105,7 +105,7 @@ describe("JSON path", () => {
   it("explains failures", () => {
     expect(checkJsonPath("<html>", "$.a", "exists", undefined)).toBe("response is not valid JSON");
     expect(checkJsonPath(body, "$.missing", "eq", "x")).toBe("JSON path $.missing not found");
-    expect(checkJsonPath(body, "$.count", "lt", "10")).toBe('JSON path $.count is 42, expected lt "10"');
-    expect(checkJsonPath(body, "$.status", "gt", "1")).toBe('JSON path $.status is "ok", not a number');
+    expect(checkJsonPath(body, "$.count", "lt", "10")).toBe('JSON path $.count did not satisfy lt "10"');
+    expect(checkJsonPath(body, "$.status", "gt", "1")).toBe("JSON path $.status is not a number");
   });
 });

@@ -198,7 +198,8 @@ export function checkJsonPath(
     const b = asNumber(want);
     return typeof v === "number" && a !== undefined && b !== undefined ? a === b : asText(v) === want;
   };
-  const fail = () => `JSON path ${path} is ${show(value)}, expected ${op} ${show(want)}`;
+  // Never the value itself: the body is the server's, and a probe does not copy it (docs/security/probes.md).
+  const fail = () => `JSON path ${path} did not satisfy ${op} ${show(want)}`;
   switch (op) {
     case "eq":
       return eq(value) ? undefined : fail();
@@ -207,11 +208,11 @@ export function checkJsonPath(
     case "contains":
       if (typeof value === "string") return value.includes(want) ? undefined : fail();
       if (Array.isArray(value)) return value.some(eq) ? undefined : fail();
-      return `JSON path ${path} is ${show(value)}, not a string or an array`;
+      return `JSON path ${path} is not a string or an array`;
     default: {
       const a = asNumber(value);
       const b = asNumber(want);
-      if (a === undefined) return `JSON path ${path} is ${show(value)}, not a number`;
+      if (a === undefined) return `JSON path ${path} is not a number`;
       if (b === undefined) return `expected value ${show(want)} is not a number`;
       const holds = op === "lt" ? a < b : op === "le" ? a <= b : op === "gt" ? a > b : a >= b;
       return holds ? undefined : fail();

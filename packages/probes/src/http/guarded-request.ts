@@ -122,7 +122,7 @@ async function follow(req: GuardedRequest, deadline: Deadline): Promise<GuardedR
     try {
       next = new URL(location, url);
     } catch {
-      throw new RedirectError(`invalid redirect location ${JSON.stringify(location.slice(0, 200))}`);
+      throw new RedirectError("invalid redirect location");
     }
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       throw new SsrfBlockedError(next.href.slice(0, 200), `redirect to scheme ${next.protocol} is not allowed`);

@@ -313,7 +313,7 @@ describe("http probe against a real server", () => {
     expect((await run({ jsonPath: "body", jsonPathOp: "contains", jsonPathExpected: "ell" })).ok).toBe(true);
     expect(await run({ jsonPath: "$.method", jsonPathOp: "ne", jsonPathExpected: "POST" })).toMatchObject({
       ok: false,
-      error: 'JSON path $.method is "POST", expected ne "POST"',
+      error: 'JSON path $.method did not satisfy ne "POST"',
     });
     expect(await run({ jsonPath: "$.nope" })).toMatchObject({ ok: false, error: "JSON path $.nope not found" });
     const html = await httpProbe.run(cfg(`${base}/ok`, { jsonPath: "$.a" }), ctx());

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
-import { ProbeTimeoutError } from "../common/probe-run.ts";
+import { describeUnknownError, ProbeTimeoutError } from "../common/probe-run.ts";
 import { URL_CREDENTIALS_MESSAGE, urlHasCredentials } from "../common/schema.ts";
 import type { Probe, ProbeContext, ProbeResult } from "../probe.ts";
 import { ssrfFailureMessage } from "../ssrf.ts";
@@ -299,7 +299,7 @@ function describeTargetError(err: unknown): string {
       return `invalid HTTP response: ${e.message}`.slice(0, 300);
     default:
       if (code && Object.hasOwn(CERT_ERRORS, code)) return `${CERT_ERRORS[code]} (${code})`;
-      return (e?.message ?? String(err)).slice(0, 300);
+      return describeUnknownError(err);
   }
 }
 

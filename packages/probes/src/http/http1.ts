@@ -259,7 +259,7 @@ export class ResponseReader {
     const lines = text.split("\n");
     const statusLine = trimCr(lines[0] ?? "");
     const m = /^HTTP\/1\.[01] ([1-9]\d\d)(?:[ \t][^\r\n]*)?$/.exec(statusLine);
-    if (!m) throw new HttpProtocolError(`bad status line ${JSON.stringify(statusLine.slice(0, 60))}`);
+    if (!m) throw new HttpProtocolError("bad status line");
     const status = Number(m[1]);
     const headers: IncomingHttpHeaders = Object.create(null);
     let contentLength: string | undefined;
@@ -277,9 +277,9 @@ export class ResponseReader {
       }
       const colon = line.indexOf(":");
       const name = colon > 0 ? line.slice(0, colon) : "";
-      if (!TOKEN.test(name)) throw new HttpProtocolError(`bad header line ${JSON.stringify(line.slice(0, 60))}`);
+      if (!TOKEN.test(name)) throw new HttpProtocolError("bad header line");
       const value = line.slice(colon + 1).trim();
-      if (!FIELD_VALUE.test(value)) throw new HttpProtocolError(`bad character in header ${name}`);
+      if (!FIELD_VALUE.test(value)) throw new HttpProtocolError("bad character in a header value");
       const key = name.toLowerCase();
       last = key;
       if (key === "content-length") {

@@ -67,6 +67,21 @@ describe("mqtt probe against Debian's mosquitto", () => {
     expect(JSON.stringify(wrong)).not.toContain("wrong-pw");
     const none = await mqttProbe.run(cfg(authed.port), probeCtx());
     expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/^broker refused the connection/) });
+    const user = await mqttProbe.run(cfg(authed.port, { username: "canary-user", password: "x" }), probeCtx());
+    expect(user).toMatchObject({ ok: false, error: "broker refused the connection: not authorized" });
+    expect(JSON.stringify(user)).not.toContain("canary");
+  });
+
+  it("a canary published on the broker never reaches the result (the probe reads only its own topic)", async () => {
+    const CANARY = "canary-mqtt-7f3a";
+    const publisher = requireBinary("mosquitto_pub", "mosquitto-clients");
+    // Retained canaries on the probe's prefix and beside its topics: the probe must not see them.
+    for (const topic of ["steward/probe", "steward/probe/x", "steward/probe/other"]) {
+      execFileSync(publisher, ["-h", "127.0.0.1", "-p", String(anon.port), "-t", topic, "-r", "-m", CANARY]);
+    }
+    const ok = await mqttProbe.run(cfg(anon.port), probeCtx());
+    expect(ok).toMatchObject({ ok: true });
+    expect(JSON.stringify(ok)).not.toContain("canary");
   });
 
   it("refused → fail; a silent peer → timeout fail; worker abort → unknown", async () => {

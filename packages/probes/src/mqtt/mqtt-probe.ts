@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import mqtt from "mqtt";
 import { z } from "zod";
-import { resolvePinnedWithin, runProbe } from "../common/probe-run.ts";
+import { resolvePinnedWithin, runProbe, TargetError } from "../common/probe-run.ts";
 import { HostSchema, PortSchema } from "../common/schema.ts";
 import type { Probe } from "../probe.ts";
 
@@ -69,9 +69,10 @@ export const mqttProbe: Probe<"MQTT", typeof MqttProbeConfig> = {
         // `on`, not `once`: mqtt may emit several errors before giving up, and an unheard one would throw.
         client.on("error", (err: Error & { code?: string | number }) => {
           const reason = typeof err.code === "number" ? CONNACK_REASONS[err.code] : undefined;
-          reject(reason ? new Error(`broker refused the connection: ${reason}`) : err);
+          // A CONNACK code maps to fixed words; anything else is described by its code only (probe-run.ts).
+          reject(reason ? new TargetError(`broker refused the connection: ${reason}`) : err);
         });
-        client.once("close", () => reject(new Error("connection closed before CONNACK")));
+        client.once("close", () => reject(new TargetError("connection closed before CONNACK")));
         run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
       });
 

@@ -11,6 +11,7 @@ const EXPOSITION = [
   'queue_depth{queue="email",region="eu"} 12',
   'queue_depth{queue="email",region="us"} 3',
   'queue_depth{queue="sms",region="eu"} 0',
+  'secret_gauge{dsn="canary-prom-7f3a"} 5',
   "# TYPE up gauge",
   "up 1",
   "broken NaN",
@@ -64,6 +65,12 @@ describe("prometheus probe against a real exposition endpoint", () => {
     );
     expect(bad).toMatchObject({ ok: false, error: 'queue_depth{queue="email",region="eu"} = 12, expected < 10' });
     expect(bad.unknown).toBeUndefined();
+  });
+
+  it("the server's label values never reach the error: the selector and the value only", async () => {
+    const r = await prometheusProbe.run(cfg({ metric: "secret_gauge", op: "lt", threshold: 1 }), probeCtx());
+    expect(r).toMatchObject({ ok: false, error: "secret_gauge = 5, expected < 1" });
+    expect(JSON.stringify(r)).not.toContain("canary");
   });
 
   it("several series: match all vs any", async () => {

@@ -94,7 +94,9 @@ export const prometheusProbe: Probe<"PROMETHEUS", typeof PrometheusProbeConfig> 
         ok: false,
         statusCode: res.statusCode,
         error:
-          `${fmtSeries(offender as Sample)} = ${offender?.value}, expected ${OP_SYMBOL[config.op]} ${config.threshold}${
+          // The selector (config) and the value (a number, what this kind reports), never the labels the
+          // server attached to the series: those are the server's strings (docs/security/probes.md).
+          `${selector} = ${offender?.value}, expected ${OP_SYMBOL[config.op]} ${config.threshold}${
             series.length > 1
               ? ` (${passed.filter(Boolean).length}/${series.length} series pass, match ${config.match})`
               : ""

@@ -55,10 +55,62 @@ describe("redis probe against real Redis servers", () => {
       ok: true,
     });
     const none = await redisProbe.run(cfg({}), probeCtx());
-    expect(none).toMatchObject({ ok: false, error: expect.stringMatching(/^PING failed: NOAUTH/) });
+    expect(none).toMatchObject({ ok: false, error: "authentication required (NOAUTH)" });
     const wrong = await redisProbe.run(cfg({ password: "nope-wrong" }), probeCtx());
-    expect(wrong).toMatchObject({ ok: false, error: expect.stringMatching(/^AUTH failed: (WRONGPASS|ERR)/) });
+    expect(wrong).toMatchObject({ ok: false, error: "authentication failed (WRONGPASS)" });
     expect(JSON.stringify(wrong)).not.toContain("nope-wrong");
+    const user = await redisProbe.run(cfg({ username: "canary-user", password: "nope-wrong" }), probeCtx());
+    expect(user).toMatchObject({ ok: false, error: "authentication failed (WRONGPASS)" });
+    expect(JSON.stringify(user)).not.toContain("canary");
+  });
+
+  it("a canary key on the server never reaches a result (ok, auth failure, no auth)", async () => {
+    const CANARY = "canary-redis-key-7f3a";
+    // Write the canary with redis-cli-free RESP: AUTH + SET on the password-protected peer.
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect({ host: "127.0.0.1", port: authed.port }, () =>
+        s.write(`AUTH ${PASSWORD}\r\nSET canary:key ${CANARY}\r\n`),
+      );
+      let got = "";
+      s.on("data", (d) => {
+        got += d.toString();
+        if (got.split("\r\n").length > 2) {
+          s.end();
+          resolve();
+        }
+      });
+      s.on("error", reject);
+    });
+    const cfg = (over: Record<string, unknown>) =>
+      RedisProbeConfig.parse({ host: "127.0.0.1", port: authed.port, ...over });
+    const results = [
+      await redisProbe.run(cfg({ password: PASSWORD }), probeCtx()),
+      await redisProbe.run(cfg({ password: "wrong-one" }), probeCtx()),
+      await redisProbe.run(cfg({}), probeCtx()),
+    ];
+    expect(results.map((r) => r.ok)).toEqual([true, false, false]);
+    expect(JSON.stringify(results)).not.toContain("canary");
+  });
+
+  it("error replies and odd replies are never copied: a canary the server sends stays out of the result", async () => {
+    const CANARY = "canary-redis-7f3a";
+    // A peer speaking RESP whose replies carry the canary (as an error text, a simple string, a bulk string).
+    const replies = [
+      `-ERR ${CANARY} is not allowed\r\n`,
+      `-${CANARY} code\r\n`,
+      `+${CANARY}\r\n`,
+      `$5\r\n${CANARY}\r\n`,
+    ];
+    for (const reply of replies) {
+      const srv = net.createServer((s) => s.once("data", () => s.end(reply)));
+      await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+      const port = (srv.address() as net.AddressInfo).port;
+      const r = await redisProbe.run(RedisProbeConfig.parse({ host: "127.0.0.1", port }), probeCtx());
+      await new Promise((res) => srv.close(res));
+      expect(r.ok).toBe(false);
+      expect(r.error).toMatch(/^(PING failed \((ERR)\)|unexpected reply to PING \(not a Redis server\?\))$/);
+      expect(JSON.stringify(r)).not.toContain("canary");
+    }
   });
 
   it("refused → fail; silent peer → timeout fail; worker abort → unknown", async () => {

@@ -1,7 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import { z } from "zod";
-import { checkLiteralHost, runProbe } from "../common/probe-run.ts";
+import { checkLiteralHost, runProbe, TargetError } from "../common/probe-run.ts";
 import { HostSchema, PortSchema } from "../common/schema.ts";
 import type { Probe } from "../probe.ts";
 
@@ -22,6 +22,29 @@ export const RedisProbeConfig = z.object({
 export type RedisProbeConfig = z.infer<typeof RedisProbeConfig>;
 
 const MAX_REPLY_BYTES = 64 * 1024;
+
+/** Error-reply prefixes Redis documents; any other first word is reported as "ERR" (never copied). */
+const REPLY_CODES = new Set([
+  "ERR",
+  "WRONGPASS",
+  "NOAUTH",
+  "NOPERM",
+  "LOADING",
+  "BUSY",
+  "MASTERDOWN",
+  "MISCONF",
+  "READONLY",
+  "WRONGTYPE",
+  "CLUSTERDOWN",
+  "TRYAGAIN",
+]);
+
+/** " (CODE)" for an error reply "-CODE text…": a code from the fixed list, never the text. */
+function replyCode(reply: string): string {
+  if (!reply.startsWith("-")) return " (unexpected reply)";
+  const word = reply.slice(1).split(" ", 1)[0] ?? "";
+  return ` (${REPLY_CODES.has(word) ? word : "ERR"})`;
+}
 
 function encodeCommand(args: string[]): Buffer {
   const parts = [`*${args.length}\r\n`];
@@ -59,7 +82,7 @@ export const redisProbe: Probe<"REDIS", typeof RedisProbeConfig> = {
         const lines: string[] = [];
         socket.on("data", (chunk: Buffer) => {
           buf += chunk.toString("utf8");
-          if (buf.length > MAX_REPLY_BYTES) return reject(new Error("reply too large"));
+          if (buf.length > MAX_REPLY_BYTES) return reject(new TargetError("reply too large"));
           let i = buf.indexOf("\r\n");
           while (i >= 0 && lines.length < commands.length) {
             lines.push(buf.slice(0, i));
@@ -72,17 +95,19 @@ export const redisProbe: Probe<"REDIS", typeof RedisProbeConfig> = {
           }
         });
         socket.on("error", reject);
-        socket.once("close", () => reject(new Error("connection closed before the reply")));
+        socket.once("close", () => reject(new TargetError("connection closed before the reply")));
         run.signal.addEventListener("abort", () => reject(run.signal.reason), { once: true });
       });
 
+      // Error replies are the server's words: only their code (a known prefix) is reported, never the text.
       for (const reply of replies.slice(0, -1)) {
-        if (!reply.startsWith("+")) return { ok: false, error: `AUTH failed: ${reply.slice(1, 200)}` };
+        if (!reply.startsWith("+")) return { ok: false, error: `authentication failed${replyCode(reply)}` };
       }
       const pong = replies[replies.length - 1] ?? "";
       if (pong === "+PONG") return { ok: true };
-      if (pong.startsWith("-")) return { ok: false, error: `PING failed: ${pong.slice(1, 200)}` };
-      return { ok: false, error: `unexpected reply to PING: ${pong.slice(0, 100)}` };
+      if (pong.startsWith("-NOAUTH")) return { ok: false, error: "authentication required (NOAUTH)" };
+      if (pong.startsWith("-")) return { ok: false, error: `PING failed${replyCode(pong)}` };
+      return { ok: false, error: "unexpected reply to PING (not a Redis server?)" };
     });
   },
 };

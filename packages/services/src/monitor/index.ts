@@ -9,6 +9,8 @@ export * from "./monitor-metrics.ts";
 export * from "./search-monitors.ts";
 export * from "./set-monitor-paused.ts";
 export * from "./set-monitors-paused.ts";
+export * from "./test-config-sealer.ts";
 export * from "./test-monitor-config.ts";
+export * from "./test-now-limits.ts";
 export * from "./update-monitor.ts";
 export * from "./watch-monitors.ts";

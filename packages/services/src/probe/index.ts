@@ -1,5 +1,6 @@
 export * from "./ensure-probe-partitions.ts";
 export * from "./get-probe-target.ts";
+export * from "./get-tenant-probe-allowlist.ts";
 export * from "./ingest-probe-results.ts";
 export * from "./list-scheduled-monitors.ts";
 export * from "./listen-monitor-changes.ts";

@@ -1,4 +1,4 @@
-import { appRouter, createContext } from "@steward/api";
+import { appRouter, createContext, retryAfterSeconds } from "@steward/api";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { requestLogger } from "~/server/logger.ts";
 import { clientIp, requestIdFrom } from "~/server/request-info.ts";
@@ -35,11 +35,9 @@ async function handler(req: Request): Promise<Response> {
     },
     responseMeta: ({ errors }) => {
       const headers = new Headers({ "x-request-id": requestId, "cache-control": "no-store" });
-      // A rate-limited call (429) says when to come back, as the login route does.
-      const retry = errors
-        .map((e) => (e.cause as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details?.retryAfterSeconds)
-        .find((v): v is number => typeof v === "number");
-      if (retry !== undefined) headers.set("retry-after", String(retry));
+      // A rate-limited verb (RateLimitedError, → 429) says when to come back.
+      const retryAfter = retryAfterSeconds(errors);
+      if (retryAfter !== undefined) headers.set("retry-after", String(retryAfter));
       return { headers };
     },
   });

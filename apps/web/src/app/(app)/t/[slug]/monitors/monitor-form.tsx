@@ -170,6 +170,8 @@ type TestResult = {
   error?: string;
   totalMs: number;
   startedAt: Date;
+  /** The region of the probe worker that ran the test. */
+  region?: string;
   [key: string]: unknown;
 };
 
@@ -189,8 +191,14 @@ function TestResultPanel({ result }: { result: TestResult }) {
       <dl className="grid grid-cols-2 gap-x-3 gap-y-1">
         <dt className="text-muted-foreground">Probe latency</dt>
         <dd className="tabular-nums">{result.latencyMs} ms</dd>
-        <dt className="text-muted-foreground">Round trip (server)</dt>
+        <dt className="text-muted-foreground">Round trip (worker)</dt>
         <dd className="tabular-nums">{result.totalMs} ms</dd>
+        {result.region ? (
+          <>
+            <dt className="text-muted-foreground">Region</dt>
+            <dd>{result.region}</dd>
+          </>
+        ) : null}
         {result.statusCode !== undefined ? (
           <>
             <dt className="text-muted-foreground">Status code</dt>
@@ -378,6 +386,8 @@ export function MonitorForm({
   const schema = useMemo(() => buildSchema(fields, configSchema), [fields, configSchema]);
   const [serverError, setServerError] = useState<string | null>(null);
   const [result, setResult] = useState<TestResult | null>(null);
+  /** The region "Test now" runs from (one of the monitor's regions; the first unless the user picks). */
+  const [testRegion, setTestRegion] = useState<string | null>(null);
   const [showMore, setShowMore] = useState(false);
   /** A new push monitor's token: shown once in a dialog, then forgotten. */
   const [created, setCreated] = useState<{ id: string; name: string; token: string } | null>(null);
@@ -510,7 +520,9 @@ export function MonitorForm({
     if (!ok) return;
     const config = coerceConfig(fields, form.getValues("config"));
     const timeoutMs = Math.min(30_000, Number(form.getValues("timeoutMs")) || 10_000);
-    test.mutate({ tenantId: tenant.id, kind, config, timeoutMs });
+    const chosen = form.getValues("regions") ?? [];
+    const region = testRegion && chosen.includes(testRegion) ? testRegion : (chosen[0] ?? "local");
+    test.mutate({ tenantId: tenant.id, kind, config, timeoutMs, region });
   };
 
   const hint = kind === "HEARTBEAT" ? PUSH_HINT : KIND_HINTS[kind];
@@ -834,10 +846,30 @@ export function MonitorForm({
               <CardHeader>
                 <CardTitle>Test now</CardTitle>
                 <CardDescription>
-                  Runs the check once from the server with this configuration. Nothing is saved.
+                  Runs the check once on a probe worker of the monitor&apos;s region with this configuration. Nothing is
+                  saved.
                 </CardDescription>
               </CardHeader>
               <CardContent className="space-y-3">
+                {selectedRegions.length > 1 ? (
+                  <div className="space-y-1">
+                    <label htmlFor="monitor-test-region" className="text-sm font-medium">
+                      Test from region
+                    </label>
+                    <select
+                      id="monitor-test-region"
+                      className={selectClass}
+                      value={testRegion && selectedRegions.includes(testRegion) ? testRegion : selectedRegions[0]}
+                      onChange={(e) => setTestRegion(e.target.value)}
+                    >
+                      {selectedRegions.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                ) : null}
                 <Button
                   type="button"
                   variant="secondary"
