@@ -9,7 +9,6 @@ import { searchMonitors } from "./search-monitors.ts";
 import { setMonitorsPaused } from "./set-monitors-paused.ts";
 import { testMonitorConfig } from "./test-monitor-config.ts";
 import { updateMonitor } from "./update-monitor.ts";
-import { watchMonitors } from "./watch-monitors.ts";
 
 let w: World;
 const N = 5000;
@@ -178,21 +177,6 @@ describe("testMonitorConfig", () => {
     await expect(
       testMonitorConfig(ctx, { kind: "HTTP", config: { url: "nope" } }, { allowCidrs: [] }),
     ).rejects.toBeInstanceOf(ValidationError);
-  });
-});
-
-describe("watchMonitors", () => {
-  it("yields at once, then when a monitor changes; stops on abort", async () => {
-    const ctx = await tenantContext(w.personas.clientViewerA.user, w.tenants.A.id);
-    const ac = new AbortController();
-    const it = watchMonitors(ctx, { everyMs: 200 }, ac.signal);
-    const first = await it.next();
-    expect(first.done).toBe(false);
-    await withSystem((tx) => tx.monitor.update({ where: { id: w.tenants.A.monitorId }, data: { paused: true } }));
-    const second = await it.next();
-    expect(second.value?.signature).not.toBe(first.value?.signature);
-    ac.abort();
-    expect((await it.next()).done).toBe(true);
   });
 });
 
