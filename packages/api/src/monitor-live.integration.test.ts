@@ -32,8 +32,8 @@ afterAll(async () => {
   await admin.end();
 });
 
-function useFeed() {
-  feed = new MonitorLiveFeed({ recheckMs: 150, coalesceMs: 50, idleCloseMs: 60_000 });
+function useFeed(recheckMs = 150) {
+  feed = new MonitorLiveFeed({ recheckMs, coalesceMs: 50, idleCloseMs: 60_000 });
   setMonitorLiveFeed(feed);
   return feed;
 }
@@ -104,12 +104,25 @@ describe("monitor.changes", () => {
   });
 
   it("accepts and ignores a client-sent poll period (the server sets the cadence)", async () => {
-    const f = useFeed();
+    const f = useFeed(60_000);
     const v = await freshViewer();
     const it = await subscribe(v.sessionId, { everyMs: 200 });
     expect((await it.next()).done).toBe(false);
     const before = f.stats().snapshots;
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Every statement this process sends to Postgres over 1 s (the old stream polled 5 times here).
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    let queries = 0;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      if (this !== admin) queries++;
+      return original.apply(this, args);
+    };
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+    } finally {
+      proto.query = original;
+    }
+    expect(queries).toBe(0);
     expect(f.stats().snapshots).toBe(before);
   });
 });
