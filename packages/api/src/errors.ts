@@ -49,6 +49,20 @@ export function mapError(error: TRPCError): TRPCError | null {
   return null;
 }
 
+/**
+ * A subscription's stream with its errors mapped like a procedure's: an error thrown while streaming
+ * (session ended → UNAUTHORIZED, tenant gone → NOT_FOUND, database lost → SERVICE_UNAVAILABLE) never
+ * passes through the procedure middleware, so it is mapped here before tRPC serialises it.
+ */
+export async function* mapStreamErrors<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (e) {
+    const error = e instanceof TRPCError ? e : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: e });
+    throw mapError(error) ?? error;
+  }
+}
+
 /** Details safe to send to the client for a mapped error. */
 export function clientErrorData(error: TRPCError) {
   const cause = error.cause;

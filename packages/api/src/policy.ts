@@ -81,7 +81,7 @@ export const POLICY = {
   "monitor.changes": {
     kind: "tenant",
     permission: "monitor:read",
-    sample: (i) => ({ tenantId: i.tenantId, everyMs: 2000 }),
+    sample: (i) => ({ tenantId: i.tenantId }),
   },
   "fleet.workers": { kind: "authed", providerRoles: ["PROVIDER_ADMIN", "ENGINEER"], sample: () => undefined },
   "monitor.get": {

@@ -3,7 +3,7 @@ import { cn } from "@steward/ui";
 import { useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { createContext, useContext, useEffect, useRef, useState } from "react";
-import { useTRPC } from "~/trpc/react.tsx";
+import { onUnauthorized, useTRPC } from "~/trpc/react.tsx";
 
 /** "live": server-sent events connected; "polling": fallback (no stream on this page, or it failed). */
 export type LiveMode = "live" | "connecting" | "polling";
@@ -43,8 +43,11 @@ export function useMonitorLive(tenantId: string): { mode: LiveMode; refetchInter
           void qc.invalidateQueries({ queryKey: trpc.monitor.pathKey() });
           void qc.invalidateQueries({ queryKey: trpc.tenant.overview.queryKey() });
         },
-        onError: () => {
+        onError: (error) => {
           first.current = true;
+          // The server ends the stream when the session was revoked or expired (re-checked every 30 s):
+          // go to the login page rather than falling back to polling with a dead session.
+          onUnauthorized(error);
         },
       },
     ),

@@ -18,7 +18,8 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 let browserQueryClient: QueryClient | undefined;
 
-function onUnauthorized(error: unknown) {
+/** Sends the browser to the login page when `error` says the session is gone (also ends live streams). */
+export function onUnauthorized(error: unknown) {
   if (error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED" && typeof window !== "undefined") {
     // The server-side session was revoked or expired: go to the login page right away.
     window.location.assign(`/login?reason=expired&callbackUrl=${encodeURIComponent(window.location.pathname)}`);

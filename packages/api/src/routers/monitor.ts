@@ -21,10 +21,10 @@ import {
   testMonitorConfig,
   UpdateMonitorInput,
   updateMonitor,
-  WatchMonitorsInput,
   watchMonitors,
 } from "@steward/services";
 import type { TRPCRouterRecord } from "@trpc/server";
+import { mapStreamErrors } from "../errors.ts";
 import { permission } from "../trpc.ts";
 
 export const monitorRouter = {
@@ -69,8 +69,13 @@ export const monitorRouter = {
   setManyPaused: permission("monitor:write")
     .input(SetMonitorsPausedInput)
     .mutation(({ ctx, input }) => setMonitorsPaused(ctx.service, input)),
-  /** Live updates (SSE): yields when the tenant's monitors change state; the web app then refetches. */
-  changes: permission("monitor:read")
-    .input(WatchMonitorsInput)
-    .subscription(({ ctx, input, signal }) => watchMonitors(ctx.service, input, signal)),
+  /**
+   * Live updates (SSE): yields when the tenant's monitors change state; the web app then refetches. The
+   * server sets the cadence (a shared per-tenant feed, ADR 0016) and ends the stream when the session or
+   * access is lost (re-checked every 30 s).
+   */
+  changes: permission("monitor:read").subscription(({ ctx, signal }) =>
+    // Only the tenant: a client-sent poll period (the old `everyMs`) is stripped by the tenant input.
+    mapStreamErrors(watchMonitors(ctx.service, {}, signal)),
+  ),
 } satisfies TRPCRouterRecord;

@@ -5,6 +5,7 @@ export * from "./list-monitor-kinds.ts";
 export * from "./list-monitor-regions.ts";
 export * from "./list-monitors.ts";
 export * from "./monitor-fields.ts";
+export * from "./monitor-live-feed.ts";
 export * from "./monitor-metrics.ts";
 export * from "./search-monitors.ts";
 export * from "./set-monitor-paused.ts";

@@ -8,7 +8,6 @@ import { auditRows, createWorld, tenantContext, userContext, type World } from "
 import { searchMonitors } from "./search-monitors.ts";
 import { setMonitorsPaused } from "./set-monitors-paused.ts";
 import { updateMonitor } from "./update-monitor.ts";
-import { watchMonitors } from "./watch-monitors.ts";
 
 let w: World;
 const N = 5000;
@@ -164,21 +163,6 @@ describe("updateMonitor", () => {
 });
 
 // testMonitorConfig runs on a probe worker through the queue: apps/worker/src/processors/monitor-test.integration.test.ts.
-
-describe("watchMonitors", () => {
-  it("yields at once, then when a monitor changes; stops on abort", async () => {
-    const ctx = await tenantContext(w.personas.clientViewerA.user, w.tenants.A.id);
-    const ac = new AbortController();
-    const it = watchMonitors(ctx, { everyMs: 200 }, ac.signal);
-    const first = await it.next();
-    expect(first.done).toBe(false);
-    await withSystem((tx) => tx.monitor.update({ where: { id: w.tenants.A.monitorId }, data: { paused: true } }));
-    const second = await it.next();
-    expect(second.value?.signature).not.toBe(first.value?.signature);
-    ac.abort();
-    expect((await it.next()).done).toBe(true);
-  });
-});
 
 describe("probe fleet", () => {
   it("lists heartbeating workers for provider admins and engineers; stale after 30 s; others Forbidden", async () => {

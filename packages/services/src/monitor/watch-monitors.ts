@@ -1,60 +1,56 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
+import { UnauthenticatedError } from "../errors.ts";
 import { requirePermission } from "../require-permission.ts";
-import { withTenant } from "../with-tenant.ts";
+import { requireTenant } from "../with-tenant.ts";
+import { getMonitorLiveFeed, type MonitorLiveFeed, type MonitorsChange } from "./monitor-live-feed.ts";
 
-export const WatchMonitorsInput = z.object({
-  /** Poll period (tests use a shorter one). */
-  everyMs: z.int().min(200).max(60_000).default(2_000),
-});
+/**
+ * Nothing but the tenant (given by the API layer): the server sets the cadence. A client-sent poll period
+ * (the old `everyMs`) is stripped and ignored.
+ */
+export const WatchMonitorsInput = z.object({});
 export type WatchMonitorsInput = z.input<typeof WatchMonitorsInput>;
 
-export interface MonitorsChange {
-  /** Opaque: changes whenever a monitor of the tenant changes state, is paused/resumed, added or removed. */
-  signature: string;
-  at: Date;
-}
-
-/** One cheap aggregate over the tenant's monitors (index-only on (tenant_id, state, name) + heap). */
-async function signatureOf(ctx: ServiceContext): Promise<string> {
-  const tenantId = ctx.tenant?.id ?? "";
-  const [row] = await withTenant(
-    ctx,
-    (tx) =>
-      tx.$queryRaw<{ sig: string }[]>`
-      select concat_ws('|', count(*), max(state_since), count(*) filter (where paused),
-                       count(*) filter (where state = 'DOWN'), count(*) filter (where state = 'DEGRADED'),
-                       count(*) filter (where state = 'UP'), sum(hashtext(id::text)))::text as sig
-        from monitors where tenant_id = ${tenantId}::uuid`,
-  );
-  return row?.sig ?? "";
+export interface WatchMonitorsOptions {
+  /** The process's feed by default (one LISTEN connection per process); tests inject their own. */
+  feed?: MonitorLiveFeed;
 }
 
 /**
- * Live updates for the list and overview: polls Postgres every `everyMs` and yields when the tenant's
- * monitors changed (state, paused, added, removed). Yields once at the start so the client knows the
- * stream is live. Ends when `signal` aborts (the client went away).
+ * Live updates for the list and overview (ADR 0016): yields the tenant's current snapshot at once (so the
+ * client knows the stream is live), then whenever its monitors change (state, paused, added, removed) —
+ * pushed by the process's shared change feed, not polled per stream. Session, tenant and permission are
+ * checked again every 30 s; the stream then ends with UnauthenticatedError / NotFoundError /
+ * ForbiddenError. Ends quietly when `signal` aborts (the client went away).
  */
 export async function* watchMonitors(
   ctx: ServiceContext,
   rawInput: WatchMonitorsInput,
   signal?: AbortSignal,
+  opts: WatchMonitorsOptions = {},
 ): AsyncGenerator<MonitorsChange> {
   requirePermission(ctx, "monitor:read");
-  const input = WatchMonitorsInput.parse(rawInput);
-  let last = await signatureOf(ctx);
-  yield { signature: last, at: new Date() };
-  while (!signal?.aborted) {
-    try {
-      await sleep(input.everyMs, undefined, { signal });
-    } catch {
-      return;
+  WatchMonitorsInput.parse(rawInput ?? {});
+  const tenant = requireTenant(ctx);
+  const actor = ctx.actor;
+  if (actor.type !== "USER" || !actor.sessionId) {
+    throw new UnauthenticatedError("Live updates need a signed-in session");
+  }
+  const feed = opts.feed ?? getMonitorLiveFeed();
+  const sub = await feed.subscribe({
+    tenantId: tenant.id,
+    userId: actor.userId,
+    sessionId: actor.sessionId,
+    permission: "monitor:read",
+  });
+  try {
+    for (;;) {
+      const change = await sub.next(signal);
+      if (!change) return;
+      yield change;
     }
-    const sig = await signatureOf(ctx);
-    if (sig !== last) {
-      last = sig;
-      yield { signature: sig, at: new Date() };
-    }
+  } finally {
+    sub.close();
   }
 }
