@@ -12,7 +12,7 @@ import {
   reconcileProbeSchedulersFor,
   redisPrefix,
 } from "@steward/jobs";
-import { createSsrfGuard } from "@steward/probes";
+import { buildPlatformDenyList, createSsrfGuard, type SsrfGuard } from "@steward/probes";
 import {
   DEFAULT_REGION,
   ensureProbePartitions,
@@ -42,7 +42,14 @@ export interface WorkerAppOptions {
   flushMs: number;
   flushRows: number;
   reconcileMs: number;
-  allowCidrs: readonly string[];
+  /**
+   * The deployment's SSRF guard (createDeploymentGuard: PROBE_ALLOWED_TARGETS + the platform deny list),
+   * built by main.ts at start-up. Tests may give `allowCidrs` instead: the guard then opens those and
+   * applies the platform deny list of the default environment (Postgres 5432, Redis 6379, web 3000,
+   * worker 3101 on every local address), built in start().
+   */
+  ssrf?: SsrfGuard;
+  allowCidrs?: readonly string[];
   /** The region this worker probes from (PROBE_REGION): it consumes that region's probe queue only. */
   region?: string;
   monitorCacheMs?: number;
@@ -119,7 +126,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     },
     onError: (err, rows, attempt) => log.warn({ err, rows, attempt }, "probe result flush failed"),
   });
-  const ssrf = createSsrfGuard({ allowCidrs: opts.allowCidrs });
+  let ssrf: SsrfGuard | undefined = opts.ssrf;
 
   let workers: Worker[] = [];
   let reconcileTimer: NodeJS.Timeout | null = null;
@@ -215,6 +222,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not ensure probe_results partitions at boot");
       }
 
+      ssrf ??= createSsrfGuard({ allowCidrs: opts.allowCidrs ?? [], deny: await buildPlatformDenyList({}) });
       const catchUp = { queue: queues.probes, redis: queueConn, region, storedSlots: storedProbeSlots };
       const processProbe = createProbeRunProcessor({
         monitors,
@@ -307,7 +315,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         redisTick.unref();
       }
       startFleetHeartbeat({ log, batcher, region, concurrency: opts.concurrency, isRunning: () => !stopped });
-      log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
+      log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: ssrf.allowCidrs }, "worker started");
     },
     async stop() {
       if (stopped) return;

@@ -1,12 +1,22 @@
 import { disconnectAll } from "@steward/db";
+import { describeDenyRule, type SsrfGuard } from "@steward/probes";
 import { createWorkerApp } from "./app.ts";
-import { env, probeAllowedCidrs } from "./env.ts";
+import { deploymentGuard, env } from "./env.ts";
 import { createHealthServer } from "./health.ts";
 import { createLogger } from "./logger.ts";
 
 const log = createLogger(env.LOG_LEVEL);
-const allowCidrs = probeAllowedCidrs();
-if (allowCidrs.length > 0) log.warn({ allowCidrs }, "SSRF allowlist: probes may reach these private ranges");
+let ssrf: SsrfGuard;
+try {
+  ssrf = await deploymentGuard();
+} catch (err) {
+  log.fatal({ err: (err as Error).message }, "invalid probe network settings (SSRF guard); see docs/ssrf.md");
+  process.exit(1);
+}
+if (ssrf.allowCidrs.length > 0) {
+  log.warn({ allow: ssrf.allowCidrs }, "SSRF allowlist: every tenant's probes may reach these private targets");
+}
+log.info({ deny: ssrf.deny.map(describeDenyRule) }, "SSRF platform deny list (no allowlist opens these)");
 
 const app = createWorkerApp({
   log,
@@ -15,7 +25,7 @@ const app = createWorkerApp({
   flushRows: env.PROBE_FLUSH_ROWS,
   redisTickMs: env.PROBE_REDIS_TICK_MS,
   reconcileMs: env.SCHEDULER_RECONCILE_MS,
-  allowCidrs,
+  ssrf,
   region: env.PROBE_REGION,
 });
 const health = createHealthServer(app);

@@ -25,7 +25,7 @@ import {
   watchMonitors,
 } from "@steward/services";
 import type { TRPCRouterRecord } from "@trpc/server";
-import { probeAllowedCidrs } from "../env.ts";
+import { probeGuard } from "../env.ts";
 import { permission } from "../trpc.ts";
 
 export const monitorRouter = {
@@ -58,7 +58,7 @@ export const monitorRouter = {
     .mutation(({ ctx, input }) => updateMonitor(ctx.service, input)),
   testConfig: permission("monitor:write")
     .input(TestMonitorConfigInput)
-    .mutation(({ ctx, input }) => testMonitorConfig(ctx.service, input, { allowCidrs: probeAllowedCidrs() })),
+    .mutation(async ({ ctx, input }) => testMonitorConfig(ctx.service, input, { ssrf: await probeGuard() })),
   setPaused: permission("monitor:write")
     .input(SetMonitorPausedInput)
     .mutation(({ ctx, input }) => setMonitorPaused(ctx.service, input)),

@@ -1,4 +1,5 @@
 import { getSystemPool, withSystem } from "@steward/db";
+import { createSsrfGuard } from "@steward/probes";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
@@ -168,15 +169,15 @@ describe("testMonitorConfig", () => {
   it("runs the probe once under the SSRF guard: loopback only when allowlisted", async () => {
     const ctx = await tenantContext(w.personas.engineerA.user, w.tenants.A.id);
     const input = { kind: "HTTP", config: { url: "http://127.0.0.1:9/" }, timeoutMs: 1000 };
-    const blocked = await testMonitorConfig(ctx, input, { allowCidrs: [] });
+    const blocked = await testMonitorConfig(ctx, input, { ssrf: createSsrfGuard() });
     expect(blocked.ok).toBe(false);
     expect(blocked.error).toMatch(/SSRF/);
-    const refused = await testMonitorConfig(ctx, input, { allowCidrs: ["127.0.0.0/8"] });
+    const refused = await testMonitorConfig(ctx, input, { ssrf: createSsrfGuard({ allowCidrs: ["127.0.0.0/8"] }) });
     expect(refused.ok).toBe(false);
     expect(refused.error).not.toMatch(/SSRF/);
     expect(refused.totalMs).toBeGreaterThanOrEqual(0);
     await expect(
-      testMonitorConfig(ctx, { kind: "HTTP", config: { url: "nope" } }, { allowCidrs: [] }),
+      testMonitorConfig(ctx, { kind: "HTTP", config: { url: "nope" } }, { ssrf: createSsrfGuard() }),
     ).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -1,10 +1,9 @@
-import { effectiveAllowCidrs } from "@steward/domain";
-import { createSsrfGuard, getProbe } from "@steward/probes";
+import { getProbe, type SsrfGuard } from "@steward/probes";
 import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
 import { ValidationError } from "../errors.ts";
+import { tenantProbeGuard } from "../probe/tenant-probe-guard.ts";
 import { requirePermission } from "../require-permission.ts";
-import { withTenant } from "../with-tenant.ts";
 
 export const TestMonitorConfigInput = z.object({
   kind: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/),
@@ -15,10 +14,10 @@ export type TestMonitorConfigInput = z.input<typeof TestMonitorConfigInput>;
 
 export interface TestMonitorConfigOptions {
   /**
-   * The DEPLOYMENT's SSRF allowlist (PROBE_ALLOWED_CIDRS; loopback outside production). The tenant's own
-   * allowlist (organizations.probe_allow_cidrs) is added to it here, as the worker does.
+   * The DEPLOYMENT's SSRF guard (createDeploymentProbeGuard: PROBE_ALLOWED_TARGETS + the platform deny
+   * list). The tenant's approved entries are added to it here (tenantProbeGuard), as the worker does.
    */
-  allowCidrs: readonly string[];
+  ssrf: SsrfGuard;
 }
 
 /**
@@ -41,14 +40,7 @@ export async function testMonitorConfig(
     for (const i of parsed.error.issues) fields[["config", ...i.path.map(String)].join(".")] ??= i.message;
     throw new ValidationError("Invalid configuration", { field: "config", fields });
   }
-  const tenantCidrs = await withTenant(ctx, async (tx) => {
-    const org = await tx.organization.findFirst({
-      where: { id: ctx.tenant?.id ?? "" },
-      select: { probeAllowCidrs: true },
-    });
-    return org?.probeAllowCidrs ?? [];
-  });
-  const ssrf = createSsrfGuard({ allowCidrs: effectiveAllowCidrs(opts.allowCidrs, tenantCidrs) });
+  const ssrf = await tenantProbeGuard(ctx, opts.ssrf);
   const startedAt = new Date();
   const t0 = performance.now();
   const result = await probe.run(parsed.data, {
