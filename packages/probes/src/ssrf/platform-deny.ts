@@ -61,7 +61,8 @@ export interface PlatformDenyOptions {
 function urlService(what: string, variable: string, url: string): Service {
   let u: URL;
   try {
-    u = new URL(url);
+    // libpq allows an empty host (`postgresql://user@/db?host=/run/postgresql`): a local socket.
+    u = new URL(url.replace(/^([a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?)\//i, "$1localhost/"));
   } catch {
     throw new Error(`platform deny list: ${variable} is not a URL`);
   }

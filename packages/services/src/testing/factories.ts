@@ -332,3 +332,11 @@ export async function createProbeAllowEntry(
     return entry;
   });
 }
+
+/** Removes every probe allowlist entry (tests that create many, e.g. the authorisation matrix). */
+export async function clearProbeAllowEntries() {
+  await sys(async (tx) => {
+    await tx.probeAllowEntry.deleteMany({});
+    await tx.organization.updateMany({ data: { probeAllowCidrs: [] } });
+  });
+}
