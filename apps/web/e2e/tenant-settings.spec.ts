@@ -1,15 +1,5 @@
-import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, loginAs, SCREENS, test, trpcMutation, USERS } from "./fixtures.ts";
-
-async function shoot(page: Page, name: string) {
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await expect(page.locator("html")).toHaveClass(new RegExp(scheme === "dark" ? "\\bdark\\b" : "\\blight\\b"));
-    await page.screenshot({ path: path.join(SCREENS, `${name}-${scheme}.png`), fullPage: true });
-    await expectAccessible(page);
-  }
-}
+import { expect, loginAs, shoot, test, trpcMutation, USERS } from "./fixtures.ts";
 
 const allowed = (page: Page) => page.getByRole("list", { name: "Allowlist entries" });
 /** The entries' targets, in order. */
