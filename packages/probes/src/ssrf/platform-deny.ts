@@ -154,7 +154,7 @@ export async function buildPlatformDenyList(env: EnvLike, opts: PlatformDenyOpti
     }
     if (addresses.some(isLocal)) localService = true;
     if (localService) for (const l of local) add(l, s.port, s.what);
-    for (const a of addresses) add(a, s.port, s.what);
+    for (const a of addresses) if (!localService || !isLocal(a)) add(a, s.port, s.what);
   }
   return rules;
 }
