@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSsrfGuard, type SsrfResolver } from "../ssrf.ts";
 import {
@@ -143,5 +144,39 @@ describe("createDeploymentGuard (fail closed)", () => {
     );
     expect(demo.check("127.0.0.1", 4100)).toBeNull();
     expect(demo.check("127.0.0.1", 5432)).toMatch(/platform service/);
+  });
+});
+
+describe("property: no allowlist opens a platform (address, port)", () => {
+  it("any loopback / wildcard / mapped spelling of a platform port is refused, whatever is allowed", async () => {
+    const deny = await buildPlatformDenyList({}, opts);
+    const ports = [5432, 6379, 3000, 3101];
+    const entry = fc.oneof(
+      fc.constantFrom("127.0.0.0/8", "::1/128", "0.0.0.0/8", "::/128", "10.0.0.0/8", "192.0.2.0/24", "fe80::/10"),
+      fc
+        .tuple(
+          fc.constantFrom("127.0.0.0/8", "127.0.0.1/32", "0.0.0.0/8", "192.0.2.2/32"),
+          fc.integer({ min: 1, max: 65535 }),
+          fc.integer({ min: 0, max: 65535 }),
+        )
+        .map(([c, a, w]) => `${c}:${a}-${Math.min(65535, a + w)}`),
+      fc
+        .tuple(fc.constantFrom("[::1/128]", "[::/128]", "[fe80::/10]"), fc.integer({ min: 1, max: 65535 }))
+        .map(([c, p]) => `${c}:${p}-65535`),
+    );
+    const address = fc.oneof(
+      fc
+        .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }))
+        .map(([a, b, c]) => `127.${a}.${b}.${c}`),
+      fc.integer({ min: 0, max: 255 }).map((d) => `0.0.0.${d}`),
+      fc.constantFrom("::1", "::", "::ffff:127.0.0.1", "64:ff9b::7f00:1", "192.0.2.2", "fe80::1", "[::1]"),
+    );
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 6 }), address, fc.constantFrom(...ports), (allow, addr, port) => {
+        const guard = createSsrfGuard({ allowCidrs: allow, deny });
+        expect(guard.check(addr, port), `${addr}:${port} with ${allow.join(",")}`).toMatch(/^platform service: /);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
