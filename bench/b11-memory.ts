@@ -98,7 +98,9 @@ try {
       ...process.env,
       LOG_LEVEL: "warn",
       WORKER_HEALTH_PORT: String(healthPort),
-      PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
+      // Loopback targets on ephemeral ports: development mode, every port (the platform deny list still applies).
+      STEWARD_DEV: "1",
+      PROBE_ALLOWED_TARGETS: "127.0.0.0/8:1-65535",
       BENCH_MEM_FILE: memFile,
       BENCH_MEM_EVERY_MS: "10000",
     },

@@ -71,7 +71,9 @@ try {
           ...process.env,
           LOG_LEVEL: process.env.BENCH_WORKER_LOG ? "debug" : "warn",
           WORKER_HEALTH_PORT: String(await freePort()),
-          PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
+          // Loopback targets on ephemeral ports: development mode, every port (the platform deny list still applies).
+          STEWARD_DEV: "1",
+          PROBE_ALLOWED_TARGETS: "127.0.0.0/8:1-65535",
           ...(CONCURRENCY ? { PROBE_CONCURRENCY: String(CONCURRENCY) } : {}),
         },
       }),

@@ -103,15 +103,25 @@ export async function stackEnv(base = process.env, { autoPorts = true } = {}) {
   const keys = secretsKeys(base);
   if (keys) env.STEWARD_SECRETS_KEYS = keys;
   env.REDIS_PREFIX = base.REDIS_PREFIX || "steward";
-  // The demo stack probes the demo estate on loopback: allowlisted explicitly (SSRF guard) for the worker
-  // and for the web's "test now" (which runs as NODE_ENV=production under `next start`).
-  env.PROBE_ALLOWED_CIDRS = base.PROBE_ALLOWED_CIDRS || "127.0.0.0/8,::1/128";
+  // The demo stack probes the demo estate on loopback: only its port is allowlisted (SSRF guard of the
+  // workers, which also run "test now"), and loopback needs development mode (STEWARD_DEV=1). Nothing else
+  // on loopback is reachable; Steward's own ports are denied whatever the list says (docs/ssrf.md).
+  env.STEWARD_DEV = base.STEWARD_DEV || "1";
+  env.PROBE_ALLOWED_TARGETS = base.PROBE_ALLOWED_TARGETS || demoEstateTargets(demo, demoPort);
   // The local demo's loopback Postgres trusts its roles; a deployment sets real role passwords instead
   // (under NODE_ENV=production @steward/db refuses the built-in ones otherwise).
   env.ALLOW_DEFAULT_DB_PASSWORDS = base.ALLOW_DEFAULT_DB_PASSWORDS || "1";
   env.LOG_LEVEL = base.LOG_LEVEL || "info";
   env.NEXT_TELEMETRY_DISABLED = "1";
   return env;
+}
+
+/** The demo estate's (address, port) as allowlist entries: `127.0.0.1/32:4100` (both loopbacks for `localhost`). */
+export function demoEstateTargets(url, port) {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost") return `127.0.0.1/32:${port},[::1/128]:${port}`;
+  if (host.includes(":")) return `[${host}/128]:${port}`;
+  return `${host}/32:${port}`;
 }
 
 // ───────────────────────────── web build ─────────────────────────────

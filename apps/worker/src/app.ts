@@ -13,7 +13,7 @@ import {
   reconcileProbeSchedulersFor,
   redisPrefix,
 } from "@steward/jobs";
-import { createSsrfGuard } from "@steward/probes";
+import { buildPlatformDenyList, createSsrfGuard, type SsrfGuard, tenantGuards } from "@steward/probes";
 import type { SecretBox } from "@steward/secrets";
 import {
   type ConfigSealer,
@@ -39,7 +39,7 @@ import { MonitorCache } from "./monitor-cache.ts";
 import { createMaintenanceProcessor } from "./processors/maintenance.ts";
 import { createMonitorTestProcessor } from "./processors/monitor-test.ts";
 import { registerWatchdogScheduler } from "./processors/monitors-watchdog.ts";
-import { createProbeRunProcessor, tenantGuards } from "./processors/probe-run.ts";
+import { createProbeRunProcessor } from "./processors/probe-run.ts";
 import { registerRollupSchedulers } from "./processors/rollup.ts";
 
 export interface WorkerAppOptions {
@@ -49,7 +49,14 @@ export interface WorkerAppOptions {
   flushMs: number;
   flushRows: number;
   reconcileMs: number;
-  allowCidrs: readonly string[];
+  /**
+   * The deployment's SSRF guard (createDeploymentGuard: PROBE_ALLOWED_TARGETS + the platform deny list),
+   * built by main.ts at start-up. Tests may give `allowCidrs` instead: the guard then opens those and
+   * applies the platform deny list of the default environment (Postgres 5432, Redis 6379, web 3000,
+   * worker 3101 on every local address), built in start().
+   */
+  ssrf?: SsrfGuard;
+  allowCidrs?: readonly string[];
   /** The region this worker probes from (PROBE_REGION): it consumes that region's probe queue only. */
   region?: string;
   monitorCacheMs?: number;
@@ -132,9 +139,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
     },
     onError: (err, rows, attempt) => log.warn({ err, rows, attempt }, "probe result flush failed"),
   });
-  const ssrf = createSsrfGuard({ allowCidrs: opts.allowCidrs });
-  // One guard construction for scheduled probes and "test now" alike (deployment ∪ tenant allowlist).
-  const guardFor = tenantGuards(ssrf);
+  let ssrf: SsrfGuard | undefined = opts.ssrf;
 
   let workers: Worker[] = [];
   let reconcileTimer: NodeJS.Timeout | null = null;
@@ -240,6 +245,10 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not seal plaintext monitor secrets at boot");
       }
 
+      ssrf ??= createSsrfGuard({ allowCidrs: opts.allowCidrs ?? [], deny: await buildPlatformDenyList({}) });
+      // One guard construction for scheduled probes and "test now" alike (deployment ∪ tenant allowlist,
+      // the platform deny list kept).
+      const guardFor = tenantGuards(ssrf);
       const catchUp = { queue: queues.probes, redis: queueConn, region, storedSlots: storedProbeSlots };
       const processProbe = createProbeRunProcessor({
         monitors,
@@ -348,7 +357,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         redisTick.unref();
       }
       startFleetHeartbeat({ log, batcher, region, concurrency: opts.concurrency, isRunning: () => !stopped });
-      log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: opts.allowCidrs }, "worker started");
+      log.info({ region, concurrency: opts.concurrency, prefix, allowCidrs: ssrf.allowCidrs }, "worker started");
     },
     async stop() {
       if (stopped) return;

@@ -83,7 +83,9 @@ function startWorker(region: string) {
       LOG_LEVEL: "info",
       PROBE_REGION: region,
       WORKER_HEALTH_PORT: "0",
-      PROBE_ALLOWED_CIDRS: "127.0.0.0/8",
+      // Loopback targets on ephemeral ports: development mode, every port (the platform deny list still applies).
+      STEWARD_DEV: "1",
+      PROBE_ALLOWED_TARGETS: "127.0.0.0/8:1-65535",
       PROBE_CONCURRENCY: "20",
       PROBE_FLUSH_MS: "100",
     },

@@ -1,7 +1,6 @@
+import { createDeploymentGuard, type SsrfGuard } from "@steward/probes";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
-
-const LOOPBACK = "127.0.0.0/8,::1/128";
 
 /**
  * The only place the worker reads the environment. Database URLs are read by @steward/db, REDIS_URL and
@@ -36,25 +35,30 @@ export const env = createEnv({
      */
     SCHEDULER_RECONCILE_MS: z.coerce.number().int().min(1_000).default(120_000),
     /**
-     * CIDRs probes may reach although private/loopback (SSRF allowlist, comma-separated). Default:
-     * loopback outside production (the demo estate runs on 127.0.0.1), nothing in production.
+     * Targets every tenant's probes may reach although private (SSRF allowlist: comma-separated
+     * `cidr:port` / `cidr:from-to` / `[v6-cidr]:port`; docs/ssrf.md). Default: nothing. Loopback entries
+     * only with STEWARD_DEV=1. The old PROBE_ALLOWED_CIDRS is refused at start-up with a message.
      */
+    PROBE_ALLOWED_TARGETS: z.string().optional(),
     PROBE_ALLOWED_CIDRS: z.string().optional(),
     /** Monitor-secret keys (@steward/secrets, docs/operations.md): required unless NODE_ENV=development|test. */
     STEWARD_SECRETS_KEYS: z.string().optional(),
     STEWARD_SECRETS_CURRENT_KEY: z.string().optional(),
     STEWARD_SECRETS_KEYS_FILE: z.string().optional(),
+    /** Development mode (the demo, tests): "1" lets PROBE_ALLOWED_TARGETS open loopback ports. */
+    STEWARD_DEV: z.string().optional(),
   },
   runtimeEnv: process.env,
   emptyStringAsUndefined: true,
 });
 
-export function probeAllowedCidrs(): string[] {
-  const raw = env.PROBE_ALLOWED_CIDRS ?? (env.NODE_ENV === "production" ? "" : LOOPBACK);
-  return raw
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+/**
+ * The deployment's SSRF guard: PROBE_ALLOWED_TARGETS (validated; nothing private by default) and the
+ * platform deny list built from DATABASE_URL, APP_/SYSTEM_DATABASE_URL, REDIS_URL, WEB_PORT/AUTH_URL and
+ * WORKER_HEALTH_PORT (docs/ssrf.md). Rejects with a clear message on a bad list.
+ */
+export function deploymentGuard(): Promise<SsrfGuard> {
+  return createDeploymentGuard(process.env);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { databaseUrls, disconnectAll } from "@steward/db";
+import { describeDenyRule, type SsrfGuard } from "@steward/probes";
 import { loadSecretBoxFromEnv } from "@steward/secrets";
 import { useSecretBox } from "@steward/services";
 import { createWorkerApp } from "./app.ts";
-import { env, probeAllowedCidrs, secretsEnv } from "./env.ts";
+import { deploymentGuard, env, secretsEnv } from "./env.ts";
 import { createHealthServer } from "./health.ts";
 import { createLogger } from "./logger.ts";
 
@@ -21,8 +22,17 @@ try {
   log.fatal({ err: { message: (err as Error).message } }, "worker cannot start: monitor secrets key");
   process.exit(1);
 }
-const allowCidrs = probeAllowedCidrs();
-if (allowCidrs.length > 0) log.warn({ allowCidrs }, "SSRF allowlist: probes may reach these private ranges");
+let ssrf: SsrfGuard;
+try {
+  ssrf = await deploymentGuard();
+} catch (err) {
+  log.fatal({ err: (err as Error).message }, "invalid probe network settings (SSRF guard); see docs/ssrf.md");
+  process.exit(1);
+}
+if (ssrf.allowCidrs.length > 0) {
+  log.warn({ allow: ssrf.allowCidrs }, "SSRF allowlist: every tenant's probes may reach these private targets");
+}
+log.info({ deny: ssrf.deny.map(describeDenyRule) }, "SSRF platform deny list (no allowlist opens these)");
 
 const app = createWorkerApp({
   log,
@@ -31,7 +41,7 @@ const app = createWorkerApp({
   flushRows: env.PROBE_FLUSH_ROWS,
   redisTickMs: env.PROBE_REDIS_TICK_MS,
   reconcileMs: env.SCHEDULER_RECONCILE_MS,
-  allowCidrs,
+  ssrf,
   region: env.PROBE_REGION,
 });
 const health = createHealthServer(app);

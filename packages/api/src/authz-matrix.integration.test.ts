@@ -5,8 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  clearProbeAllowEntries,
   createIncident,
   createMembership,
+  createProbeAllowEntry,
   createUser,
   createWorld,
   type PersonaKey,
@@ -107,6 +109,7 @@ const HELD: Record<string, string[]> = {
     "member:read",
     "member:write",
     "audit:read",
+    "probe_network:approve",
   ],
 };
 
@@ -142,13 +145,15 @@ async function sampleIds(t: TenantFixture, mutation: boolean): Promise<SampleIds
     monitorId: t.monitorId,
     incidentId: t.incidentId,
     membershipId: t.spareMembershipId,
+    probeAllowEntryId: randomUUID(),
     unique: randomUUID().slice(0, 8),
   };
   if (!mutation) return base;
   const incident = await createIncident(t.id, { monitorId: null });
   const user = await createUser();
   const membership = await createMembership({ userId: user.id, tenantId: t.id, role: "CLIENT_VIEWER" });
-  return { ...base, incidentId: incident.id, membershipId: membership.id };
+  const entry = await createProbeAllowEntry(t.id);
+  return { ...base, incidentId: incident.id, membershipId: membership.id, probeAllowEntryId: entry.id };
 }
 
 async function call(persona: PersonaName, path: string, input: unknown): Promise<{ outcome: Outcome; data?: unknown }> {
@@ -227,6 +232,8 @@ describe("authorisation matrix", () => {
       if (!entry) throw new Error(`no policy entry for ${path}`);
       const mutation = procedures[path]!._def.type === "mutation";
       const mismatches: string[] = [];
+      // Every mutation's sample ids include a fresh probe allowlist entry: keep tenants under the entry cap.
+      if (mutation) await clearProbeAllowEntries();
       const all: Record<TenantKey, TenantFixture> = w.tenants;
 
       for (const persona of PERSONAS) {
@@ -255,6 +262,7 @@ describe("authorisation matrix", () => {
               monitorId: randomUUID(),
               incidentId: randomUUID(),
               membershipId: randomUUID(),
+              probeAllowEntryId: randomUUID(),
               unique: randomUUID().slice(0, 8),
             };
           } else {
@@ -262,7 +270,7 @@ describe("authorisation matrix", () => {
             ids = { ...rows, tenantId: s.tenant === "random" ? randomUUID() : all[s.tenant].id };
           }
           const input = entry.sample(ids);
-          const rowIds = [ids.assetId, ids.monitorId, ids.incidentId, ids.membershipId];
+          const rowIds = [ids.assetId, ids.monitorId, ids.incidentId, ids.membershipId, ids.probeAllowEntryId];
           const usesRowId = rowIds.some((id) => strings(input).has(id));
           const rowsForeign = s.rowsFrom !== s.tenant;
           const want = expected(entry, persona, s.tenant, rowsForeign, usesRowId);

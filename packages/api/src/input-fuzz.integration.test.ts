@@ -131,6 +131,7 @@ function idsOf(): SampleIds {
     monitorId: t.monitorId,
     incidentId: t.incidentId,
     membershipId: t.spareMembershipId,
+    probeAllowEntryId: randomUUID(),
     unique: randomUUID().slice(0, 8),
   };
 }

@@ -7,6 +7,8 @@ export interface SampleIds {
   monitorId: string;
   incidentId: string;
   membershipId: string;
+  /** A PENDING probe allowlist entry (fresh for mutations). */
+  probeAllowEntryId: string;
   /** A short unique string for names that must not collide. */
   unique: string;
 }
@@ -41,10 +43,29 @@ export const POLICY = {
   "tenant.list": { kind: "authed", sample: () => undefined },
   "tenant.overview": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "tenant.probeSettings": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
-  "tenant.updateProbeAllowlist": {
+  "tenant.requestProbeAllowEntry": {
     kind: "tenant",
     permission: "tenant:write",
-    sample: (i) => ({ tenantId: i.tenantId, cidrs: ["10.99.0.0/16", "fd12:3456:789a::/48"] }),
+    // A fresh private entry per call (8 hex digits of `unique`): it waits for approval, never conflicts.
+    sample: (i) => {
+      const n = Number.parseInt(i.unique.slice(0, 8), 16) || 0;
+      return { tenantId: i.tenantId, target: `10.${n & 255}.${(n >>> 8) & 255}.0/24:${1024 + ((n >>> 16) % 60000)}` };
+    },
+  },
+  "tenant.approveProbeAllowEntry": {
+    kind: "tenant",
+    permission: "probe_network:approve",
+    sample: (i) => ({ tenantId: i.tenantId, entryId: i.probeAllowEntryId }),
+  },
+  "tenant.rejectProbeAllowEntry": {
+    kind: "tenant",
+    permission: "probe_network:approve",
+    sample: (i) => ({ tenantId: i.tenantId, entryId: i.probeAllowEntryId, note: "matrix" }),
+  },
+  "tenant.removeProbeAllowEntry": {
+    kind: "tenant",
+    permission: "tenant:write",
+    sample: (i) => ({ tenantId: i.tenantId, entryId: i.probeAllowEntryId }),
   },
   "asset.list": { kind: "tenant", permission: "asset:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "monitor.list": { kind: "tenant", permission: "monitor:read", sample: (i) => ({ tenantId: i.tenantId }) },

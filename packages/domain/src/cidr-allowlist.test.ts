@@ -1,11 +1,16 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   CIDR_ALLOWLIST_MAX,
-  CidrAllowlist,
-  effectiveAllowCidrs,
+  effectiveAllowTargets,
+  normaliseAllowTarget,
   normaliseCidr,
-  parseCidrAllowlist,
+  parseAllowTargets,
+  parseDeploymentAllowTargets,
+  splitAllowTarget,
+  TenantAllowTarget,
 } from "./cidr-allowlist.ts";
+import { CLOUD_METADATA_ADDRESSES } from "./ip-ranges.ts";
 
 const ok = (s: string) => {
   const r = normaliseCidr(s);
@@ -117,52 +122,183 @@ describe("normaliseCidr", () => {
   });
 });
 
-describe("parseCidrAllowlist / CidrAllowlist", () => {
-  it("normalises, deduplicates (first wins) and keeps the order", () => {
-    expect(parseCidrAllowlist(["10.1.2.0/24", "127.0.0.1", "10.1.2.0/24", "127.0.0.1/32", "FD12::/16"])).toEqual({
+const tenant = { scope: "tenant" } as const;
+const okT = (s: string, opts: Parameters<typeof normaliseAllowTarget>[1] = tenant) => {
+  const r = normaliseAllowTarget(s, opts);
+  if (!r.ok) throw new Error(`expected ${s} to be accepted: ${r.message}`);
+  return r;
+};
+const refusedT = (s: string, opts: Parameters<typeof normaliseAllowTarget>[1] = tenant) => {
+  const r = normaliseAllowTarget(s, opts);
+  if (r.ok) throw new Error(`expected ${s} to be refused, got ${r.entry}`);
+  return r.message;
+};
+
+describe("normaliseAllowTarget: CIDR plus port or port range", () => {
+  it.each([
+    ["10.0.0.0/8:5432", "10.0.0.0/8:5432", { from: 5432, to: 5432 }],
+    ["10.0.0.0/8:8000-8100", "10.0.0.0/8:8000-8100", { from: 8000, to: 8100 }],
+    ["10.1.2.3:443", "10.1.2.3/32:443", { from: 443, to: 443 }],
+    ["10.1.2.0/24:443-443", "10.1.2.0/24:443", { from: 443, to: 443 }],
+    ["192.168.0.0/16:1-65535", "192.168.0.0/16:1-65535", { from: 1, to: 65535 }],
+    ["[fd12::/48]:443", "[fd12::/48]:443", { from: 443, to: 443 }],
+    ["[FD12:0::/48]:22-23", "[fd12::/48]:22-23", { from: 22, to: 23 }],
+    ["[fd12::7]:443", "[fd12::7/128]:443", { from: 443, to: 443 }],
+  ])("accepts %s as %s", (input, entry, ports) => {
+    const r = okT(input);
+    expect(r.entry).toBe(entry);
+    expect(r.ports).toEqual(ports);
+    expect(r.public).toBe(false);
+  });
+
+  it("a public range may be bare (every port): it changes nothing", () => {
+    expect(okT("8.8.8.0/24")).toMatchObject({ entry: "8.8.8.0/24", ports: null, public: true });
+    expect(okT("2a00:1450::/32")).toMatchObject({ entry: "2a00:1450::/32", ports: null, public: true });
+    expect(okT("8.8.8.8:53")).toMatchObject({ entry: "8.8.8.8/32:53", public: true });
+  });
+
+  it.each([
+    ["10.0.0.0/8", "name the port"],
+    ["fd12::/48", "name the port"],
+    ["[fd12::/48]", "name the port"],
+    ["100.64.1.0/24", "name the port"],
+    ["8.0.0.0/6", "too broad"],
+    ["10.0.0.0/8:0", "port must be"],
+    ["10.0.0.0/8:65536", "port must be"],
+    ["10.0.0.0/8:080", "port must be"],
+    ["10.0.0.0/8:1-2-3", "port must be"],
+    ["10.0.0.0/8:", "port must be"],
+    ["10.0.0.0/8:http", "port must be"],
+    ["10.0.0.0/8:9000-8000", "lower port"],
+    ["fd12::/48:443", "brackets"],
+    ["[10.0.0.0/8]:443", "brackets are for IPv6"],
+    ["[fd12::/48:443", '"[" without "]"'],
+    ["[fd12::/48]443", 'after "]:"'],
+    ["10.1.2.3/24:443", "host bits"],
+    ["169.254.169.254:80", "cloud metadata"],
+    ["169.254.0.0/16:80", "cloud metadata"],
+  ])("refuses %j", (input, message) => {
+    expect(refusedT(input)).toContain(message);
+  });
+
+  it("a tenant can never allow loopback or this-host, with or without development mode", () => {
+    for (const e of ["127.0.0.1:4100", "127.0.0.0/8:5432", "[::1]:80", "[::]:80", "0.0.0.0/8:5432", "0.0.0.0:80"]) {
+      expect(refusedT(e)).toContain("probe worker itself");
+      expect(refusedT(e, { scope: "tenant", dev: true })).toContain("probe worker itself");
+    }
+  });
+
+  it("the deployment may allow loopback only in development mode, and with ports", () => {
+    const dep = { scope: "deployment" } as const;
+    expect(refusedT("127.0.0.1/32:4100", dep)).toContain("STEWARD_DEV=1");
+    expect(okT("127.0.0.1/32:4100", { ...dep, dev: true }).entry).toBe("127.0.0.1/32:4100");
+    expect(okT("[::1]:4100", { ...dep, dev: true }).entry).toBe("[::1/128]:4100");
+    expect(refusedT("127.0.0.0/8", { ...dep, dev: true })).toContain("name the port");
+  });
+
+  it("splitAllowTarget is syntax only", () => {
+    expect(splitAllowTarget("fd12::/48")).toEqual({ ok: true, cidrText: "fd12::/48", ports: null, bracketed: false });
+    expect(splitAllowTarget("127.0.0.0/8")).toEqual({
       ok: true,
-      cidrs: ["10.1.2.0/24", "127.0.0.1/32", "fd12::/16"],
+      cidrText: "127.0.0.0/8",
+      ports: null,
+      bracketed: false,
     });
-    expect(parseCidrAllowlist([])).toEqual({ ok: true, cidrs: [] });
   });
 
-  it("reports every bad entry with its index", () => {
-    const r = parseCidrAllowlist(["10.0.0.0/8", "nope", "0.0.0.0/0"]);
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.issues.map((i) => i.index)).toEqual([1, 2]);
+  it("property: any private /8–/32 IPv4 range with a valid port range round-trips through its canonical form", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("10.0.0.0", "172.16.0.0", "192.168.0.0"),
+        fc.integer({ min: 16, max: 32 }),
+        fc.integer({ min: 1, max: 65535 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (base, bits, from, width) => {
+          const to = Math.min(65535, from + width);
+          const raw = `${base}/${bits}:${from}-${to}`;
+          const r = okT(raw);
+          expect(r.ports).toEqual({ from, to });
+          expect(okT(r.entry).entry).toBe(r.entry);
+        },
+      ),
+    );
   });
 
-  it(`allows at most ${CIDR_ALLOWLIST_MAX} distinct ranges (duplicates do not count)`, () => {
-    const many = Array.from({ length: CIDR_ALLOWLIST_MAX }, (_, i) => `10.0.${i}.0/24`);
-    expect(parseCidrAllowlist([...many, ...many]).ok).toBe(true);
-    const r = parseCidrAllowlist([...many, "10.1.0.0/24"]);
-    expect(r).toEqual({ ok: false, issues: [{ index: -1, message: `At most ${CIDR_ALLOWLIST_MAX} ranges (got 65)` }] });
-  });
-
-  it("the zod schema outputs the normalised list and puts each issue on its entry", () => {
-    expect(CidrAllowlist.parse(["127.0.0.1", " 10.0.0.0/8"])).toEqual(["127.0.0.1/32", "10.0.0.0/8"]);
-    const bad = CidrAllowlist.safeParse(["10.0.0.0/8", "169.254.169.254"]);
-    expect(bad.success).toBe(false);
-    expect(bad.error?.issues).toEqual([
-      expect.objectContaining({ path: [1], message: expect.stringContaining("cloud metadata") }),
-    ]);
-    expect(CidrAllowlist.safeParse("10.0.0.0/8").success).toBe(false);
-    expect(CidrAllowlist.safeParse([1]).success).toBe(false);
+  it("property: no tenant entry, with any port, contains a metadata address or a loopback address", () => {
+    fc.assert(
+      fc.property(fc.ipV4(), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 1, max: 65535 }), (ip, bits, port) => {
+        const r = normaliseAllowTarget(`${ip}/${bits}:${port}`, tenant);
+        if (!r.ok) return;
+        const [a = 0] = r.cidr.split(".").map(Number);
+        expect(a).not.toBe(127);
+        expect(a).not.toBe(0);
+        for (const m of CLOUD_METADATA_ADDRESSES) expect(r.cidr === `${m}/32`).toBe(false);
+      }),
+    );
   });
 });
 
-describe("effectiveAllowCidrs", () => {
-  it("is the deployment list ∪ the tenant's valid entries, without duplicates", () => {
-    expect(effectiveAllowCidrs(["127.0.0.0/8", " "], ["10.1.2.0/24", "127.0.0.0/8", "10.1.2.0/24"])).toEqual([
-      "127.0.0.0/8",
-      "10.1.2.0/24",
-    ]);
+describe("parseAllowTargets / TenantAllowTarget", () => {
+  it("normalises, deduplicates (first wins) and keeps the order", () => {
+    expect(parseAllowTargets(["10.1.2.0/24:443", "10.1.2.0/24:443-443", "[FD12::/16]:80"], tenant)).toEqual({
+      ok: true,
+      entries: ["10.1.2.0/24:443", "[fd12::/16]:80"],
+    });
   });
 
-  it("drops stored entries the validator refuses (a row edited behind the app's back)", () => {
-    expect(effectiveAllowCidrs([], ["0.0.0.0/0", "169.254.169.254/32", "garbage", "192.168.1.0/24"])).toEqual([
-      "192.168.1.0/24",
-    ]);
+  it("reports every bad entry with its index", () => {
+    const r = parseAllowTargets(["10.0.0.0/8:1", "nope", "10.0.0.0/8"], tenant);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.index)).toEqual([1, 2]);
+  });
+
+  it(`allows at most ${CIDR_ALLOWLIST_MAX} distinct entries`, () => {
+    const many = Array.from({ length: CIDR_ALLOWLIST_MAX + 1 }, (_, i) => `10.0.${i}.0/24:443`);
+    expect(parseAllowTargets(many, tenant).ok).toBe(false);
+  });
+
+  it("the zod schema outputs the canonical entry", () => {
+    expect(TenantAllowTarget.parse(" 10.0.0.0/8:5432 ")).toBe("10.0.0.0/8:5432");
+    expect(TenantAllowTarget.safeParse("127.0.0.1:80").success).toBe(false);
+    expect(TenantAllowTarget.safeParse(1).success).toBe(false);
+  });
+});
+
+describe("parseDeploymentAllowTargets (fail closed)", () => {
+  it("no environment allows nothing", () => {
+    expect(parseDeploymentAllowTargets({})).toEqual({ ok: true, entries: [], dev: false });
+    expect(parseDeploymentAllowTargets({ NODE_ENV: "development" })).toEqual({ ok: true, entries: [], dev: false });
+  });
+
+  it("loopback needs STEWARD_DEV=1; the old variable is refused with a message", () => {
+    const demo = { PROBE_ALLOWED_TARGETS: "127.0.0.1/32:4100,[::1/128]:4100" };
+    const refused = parseDeploymentAllowTargets(demo);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toContain("STEWARD_DEV=1");
+    expect(parseDeploymentAllowTargets({ ...demo, STEWARD_DEV: "1" })).toEqual({
+      ok: true,
+      entries: ["127.0.0.1/32:4100", "[::1/128]:4100"],
+      dev: true,
+    });
+    const old = parseDeploymentAllowTargets({ PROBE_ALLOWED_CIDRS: "127.0.0.0/8,::1/128", STEWARD_DEV: "1" });
+    expect(old.ok).toBe(false);
+    if (!old.ok) expect(old.message).toContain("PROBE_ALLOWED_TARGETS");
+  });
+});
+
+describe("effectiveAllowTargets", () => {
+  it("is the deployment list ∪ the tenant's valid entries, without duplicates", () => {
+    expect(
+      effectiveAllowTargets(["127.0.0.1/32:4100", " "], ["10.1.2.0/24:443", "10.1.2.0/24:443", "10.9.0.0/16:22"]),
+    ).toEqual(["127.0.0.1/32:4100", "10.1.2.0/24:443", "10.9.0.0/16:22"]);
+  });
+
+  it("drops stored entries the tenant rules refuse (a row edited behind the app's back)", () => {
+    expect(
+      effectiveAllowTargets(
+        [],
+        ["0.0.0.0/0", "169.254.169.254/32:80", "garbage", "127.0.0.0/8:5432", "192.168.1.0/24", "192.168.1.0/24:80"],
+      ),
+    ).toEqual(["192.168.1.0/24:80"]);
   });
 });

@@ -28,6 +28,11 @@ export const Permission = z.enum([
   "member:read",
   "member:write",
   "audit:read",
+  /**
+   * Approve or reject a tenant's probe allowlist entries that open private space (docs/ssrf.md): provider
+   * admins only — not engineers, who write the monitors that would use the opening.
+   */
+  "probe_network:approve",
 ]);
 export type Permission = z.infer<typeof Permission>;
 

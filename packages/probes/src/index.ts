@@ -21,6 +21,7 @@ export * from "./probe.ts";
 export * from "./prometheus/exposition.ts";
 export * from "./prometheus/prometheus-probe.ts";
 export * from "./redis/redis-probe.ts";
+export * from "./ssrf/platform-deny.ts";
 export * from "./ssrf.ts";
 export * from "./tcp/tcp-probe.ts";
 export * from "./tls/tls-probe.ts";

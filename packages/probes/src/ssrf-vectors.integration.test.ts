@@ -5,6 +5,7 @@ import os from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PROBES } from "./index.ts";
 import type { Probe, ProbeContext, ProbeResult } from "./probe.ts";
+import { buildPlatformDenyList } from "./ssrf/platform-deny.ts";
 import { type Attempt, type Canary, recordConnectAttempts, startCanary } from "./ssrf/testing/canary.ts";
 import {
   createSsrfGuard,
@@ -38,6 +39,7 @@ let canary: Canary;
 let dnsServer: TestDnsServer;
 let publicServer: http.Server;
 let guard: SsrfGuard;
+let resolver: SsrfResolver;
 let recorder: ReturnType<typeof recordConnectAttempts>;
 const publicSockets = new Set<net.Socket>();
 /** Names whose A record flips to the canary (127.0.0.1) right after the first answer (DNS rebinding). */
@@ -339,7 +341,7 @@ beforeAll(async () => {
   canary = await startCanary(ownAddresses());
   dnsServer = await startDnsServer();
   const viaDns = dnsServerResolver([`127.0.0.1:${dnsServer.port}`], { timeoutMs: 1000 });
-  const resolver: SsrfResolver = async (name, signal) => {
+  resolver = async (name, signal) => {
     if (!name.endsWith(".test")) return systemResolver(name, signal);
     const answers = await viaDns(name, signal);
     // DNS rebinding: after the first answer (PUBLIC) the record now points at the canary, TTL 0.
@@ -496,5 +498,159 @@ describe("ssrf vectors through every probe kind: 0 canary connections", () => {
     expect(canary.hits).toEqual([]);
     console.info(`SSRF vectors: ${VECTORS.length}; runs per kind: ${JSON.stringify(coverage)}`);
     for (const [kind] of kinds) expect(coverage[kind]?.ran ?? 0, kind).toBeGreaterThanOrEqual(60);
+  });
+});
+
+// --- the platform deny list: Steward's own ports, whatever the allowlists say -----------------------------
+/**
+ * Four canaries play Steward's own database, Redis, web and worker health port (each on every local
+ * address), named by the environment the deny list is built from; the real Postgres (5432) and Redis (6379)
+ * of this machine are in it too (the default environment). The guard allows ALL of loopback and this
+ * machine's addresses on every port (the deployment in development mode) plus 10.0.0.0/8 on every port
+ * (a tenant's approved entry): the platform's ports must stay closed to every kind, every spelling of the
+ * local host, and every redirect hop. ICMP is port-less (it reaches no service) and is not run here.
+ */
+const SERVICES = ["database", "redis", "web", "worker"] as const;
+type Service = (typeof SERVICES)[number] | "real postgres" | "real redis";
+let platformCanaries: Record<(typeof SERVICES)[number], Canary>;
+let platformGuard: SsrfGuard;
+const platformPort = (s: Service) =>
+  s === "real postgres" ? 5432 : s === "real redis" ? 6379 : platformCanaries[s].port;
+const platformHits = () => Object.values(platformCanaries ?? {}).reduce((n, c) => n + c.hits.length, 0);
+
+const PLATFORM_HOSTS = [
+  "127.0.0.1",
+  "127.0.0.2",
+  "127.1",
+  "2130706433",
+  "localhost",
+  "::1",
+  "[::1]",
+  "::ffff:127.0.0.1",
+  "64:ff9b::7f00:1",
+  "0.0.0.0",
+  "::",
+  "loop.test",
+  "mapped.test",
+];
+
+describe("platform deny list: Steward's own ports through every probe kind, whatever the allowlists say", () => {
+  beforeAll(async () => {
+    const own = ownAddresses();
+    const entries = await Promise.all(SERVICES.map(async (s) => [s, await startCanary(own)] as const));
+    platformCanaries = Object.fromEntries(entries) as typeof platformCanaries;
+    const env = {
+      DATABASE_URL: `postgresql://steward@127.0.0.1:${platformCanaries.database.port}/steward`,
+      APP_DATABASE_URL: `postgresql://steward_app@localhost:${platformCanaries.database.port}/steward`,
+      REDIS_URL: `redis://localhost:${platformCanaries.redis.port}`,
+      WEB_PORT: String(platformCanaries.web.port),
+      AUTH_URL: `http://127.0.0.1:${platformCanaries.web.port}`,
+      WORKER_HEALTH_PORT: String(platformCanaries.worker.port),
+    };
+    const deny = [...(await buildPlatformDenyList(env)), ...(await buildPlatformDenyList({}))];
+    const everyPort = (a: string) => `${a.includes(":") ? `[${a}/128]` : `${a}/32`}:1-65535`;
+    platformGuard = createSsrfGuard({
+      allowCidrs: ["127.0.0.0/8:1-65535", "[::1/128]:1-65535", "10.0.0.0/8:1-65535", ...own.map(everyPort)],
+      deny,
+      resolver,
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(Object.values(platformCanaries ?? {}).map((c) => c.close()));
+  });
+
+  const cases: [string, Service, string][] = [];
+  for (const service of [...SERVICES, "real postgres", "real redis"] as const) {
+    for (const h of PLATFORM_HOSTS) cases.push([`${service} via ${h}`, service, h]);
+    cases.push([`${service} via own interfaces`, service, "own"]);
+  }
+
+  it.each(cases)("%s", async (_label, service, spelled) => {
+    const port = platformPort(service);
+    const hosts = spelled === "own" ? ownAddresses() : [spelled];
+    const failures: string[] = [];
+    const hitsBefore = platformHits();
+    for (const h of hosts) {
+      const bare = h.startsWith("[") ? h.slice(1, -1) : h;
+      const t: Target = { host: bare, port, url: `http://${urlHost(bare)}:${port}/` };
+      for (const [kind, probe] of kinds) {
+        if (kind === "ICMP") continue;
+        const b = BUILDERS[kind];
+        const parsed = probe.configSchema.safeParse(b?.host ? b.host(t) : b?.url?.(t));
+        if (!parsed.success) continue;
+        prepareDns();
+        recorder.attempts = [];
+        recorder.recording = true;
+        let r: ProbeResult;
+        try {
+          r = await probe.run(parsed.data, {
+            signal: new AbortController().signal,
+            timeoutMs: TIMEOUT_MS,
+            ssrf: platformGuard,
+          });
+        } finally {
+          recorder.recording = false;
+        }
+        if (r.ok) failures.push(`${kind} ${h}: probe succeeded`);
+        if (!r.error?.startsWith(SSRF_ERROR_PREFIX) || !/platform service/.test(r.error)) {
+          failures.push(`${kind} ${h}: not a platform refusal: ${r.error}`);
+        }
+        for (const a of recorder.attempts) {
+          if (a.kind === "spawn") failures.push(`${kind} ${h}: spawned ${a.target}`);
+          else if (platformGuard.check(a.target, a.port ?? null) !== null) {
+            failures.push(`${kind} ${h}: dialled ${a.target}:${a.port}`);
+          }
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    expect(failures).toEqual([]);
+    expect(platformHits() - hitsBefore).toBe(0);
+  });
+
+  it.each(
+    [...SERVICES, "real postgres", "real redis"].flatMap((service) =>
+      ["127.0.0.1", "localhost", "[::1]", "loop.test"].map(
+        (h) => [`${service} via ${h}`, service as Service, h] as const,
+      ),
+    ),
+  )("a redirect hop to %s is refused", async (_label, service, h) => {
+    const to = `http://${h}:${platformPort(service)}/`;
+    const url = `http://${PUBLIC}:${canary.port}/redirect?to=${encodeURIComponent(to)}`;
+    prepareDns();
+    const hitsBefore = platformHits();
+    for (const kind of ["HTTP", "PROMETHEUS"] as const) {
+      const b = BUILDERS[kind]!;
+      const probe = PROBES[kind] as Probe;
+      const r = await probe.run(probe.configSchema.parse(b.url!({ host: "", port: 0, url })), {
+        signal: new AbortController().signal,
+        timeoutMs: TIMEOUT_MS,
+        ssrf: platformGuard,
+      });
+      expect(r.ok, kind).toBe(false);
+      if (kind === "HTTP") expect(r.error).toMatch(/^blocked by SSRF policy: .*platform service/);
+    }
+    expect(platformHits() - hitsBefore).toBe(0);
+  });
+
+  it("control: the same guard reaches a loopback port that is not the platform's (the public server)", async () => {
+    const r = await PROBES.HTTP.run(PROBES.HTTP.configSchema.parse({ url: `http://${PUBLIC}:${canary.port}/` }), {
+      signal: new AbortController().signal,
+      timeoutMs: TIMEOUT_MS,
+      ssrf: platformGuard,
+    });
+    expect(r).toMatchObject({ ok: true, statusCode: 200 });
+    // and the canaries do count (control).
+    const c = platformCanaries.database;
+    await new Promise<void>((resolve, reject) => {
+      const s = net.connect({ host: "127.0.0.1", port: c.port }, () => {
+        s.destroy();
+        resolve();
+      });
+      s.on("error", reject);
+    });
+    await expect.poll(() => c.hits.length).toBe(1);
+    c.reset();
   });
 });

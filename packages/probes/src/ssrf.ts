@@ -1,33 +1,55 @@
 import dns, { type LookupAddress } from "node:dns";
-import { blockedName, classify, isLoopbackName, normaliseHost, parseCidrs, parseIp } from "./ssrf/address.ts";
+import {
+  blockedName,
+  classify,
+  type DenyRule,
+  isLoopbackName,
+  normaliseHost,
+  parseAllowRules,
+  parseIp,
+  type TargetPort,
+} from "./ssrf/address.ts";
 
-export { normaliseHost, parseCidrs, parseIp } from "./ssrf/address.ts";
+export type { AllowRule, DenyRule, TargetPort } from "./ssrf/address.ts";
+export { normaliseHost, parseAllowRules, parseCidrs, parseIp } from "./ssrf/address.ts";
 
 /**
  * SSRF guard, shared by every probe kind (and by every other outbound connection of the product:
  * webhooks and notification channels must go through it too).
  *
- * A probe may only connect to global unicast addresses, unless an address falls inside an allowlisted
- * CIDR (the tenant's allowlist; the demo estate and tests allowlist loopback). Rules: ./ssrf/address.ts.
+ * A probe may only connect to global unicast addresses, unless an (address, port) falls inside an
+ * allowlist entry (`cidr:ports`; the deployment's ∪ the tenant's approved entries), and never to an
+ * (address, port) of the platform deny list (Steward's own database, Redis, web and worker, and the cloud
+ * metadata endpoints; ./ssrf/platform-deny.ts), whatever the allowlists say. Rules: ./ssrf/address.ts.
  *
  * How a probe kind uses it — the address that passed the check is the address connected to (pinned), so
  * a name that rebinds between check and connect (DNS TTL 0) cannot slip through:
- *  - `resolvePinned(host, guard, { signal })` → `{ address, family }`, then connect to `address` (keep the
- *    original name for TLS `servername` / HTTP `Host`); or
- *  - `net.connect({ host, port, lookup: guard.lookup })` / `tls.connect(...)`: the check runs inside the
- *    socket's one and only lookup, IP literals in every spelling included;
+ *  - `resolvePinned(host, guard, { port, signal })` → `{ address, family }`, then connect to `address` on
+ *    `port` (keep the original name for TLS `servername` / HTTP `Host`); or
+ *  - `net.connect({ host, port, lookup: guard.lookupFor(port) })` / `tls.connect(...)`: the check runs
+ *    inside the socket's one and only lookup (check IP literals with `check(host, port)` first: sockets
+ *    skip the lookup for them);
+ * Always pass the port: without one the guard judges as strictly as it can (every deny rule of the address
+ * applies, only every-port allow entries open).
  *  - `pinnedLookup(pinned)` as the `lookup` of a client library that insists on a host name (undici).
  * Both throw / call back with `SsrfBlockedError` (code `ESSRFBLOCKED`); report it as
  * `ssrfFailure(err)` / an error starting with `SSRF_ERROR_PREFIX`.
  */
 export interface SsrfGuard {
-  /** null when the IP address (any spelling) may be contacted, otherwise the reason it may not. */
-  check(address: string): string | null;
-  /** Resolves `host` (IP literal in any spelling, or name) once; every address must pass. */
-  resolve(host: string, opts?: { signal?: AbortSignal }): Promise<PinnedAddress[]>;
-  /** A drop-in for `net.connect({ lookup })` that refuses blocked hosts and addresses. */
+  /** null when the IP address (any spelling) may be contacted on `port`, otherwise the reason it may not. */
+  check(address: string, port?: TargetPort): string | null;
+  /** Resolves `host` (IP literal in any spelling, or name) once; every address must pass on `port`. */
+  resolve(host: string, opts?: { signal?: AbortSignal; port?: TargetPort }): Promise<PinnedAddress[]>;
+  /** A drop-in for `net.connect({ lookup })` that refuses blocked hosts and addresses on `port`. */
+  lookupFor(port: TargetPort): typeof dns.lookup;
+  /** `lookupFor(undefined)`: the strictest judgement (prefer lookupFor(port)). */
   lookup: typeof dns.lookup;
+  /** The allowlist entries this guard opens (`cidr[:ports]`). */
   readonly allowCidrs: readonly string[];
+  /** The platform deny list this guard applies after every allowlist. */
+  readonly deny: readonly DenyRule[];
+  /** The same guard (deny list, resolver) with another allowlist. */
+  withAllow(allowCidrs: readonly string[]): SsrfGuard;
 }
 
 export interface PinnedAddress {
@@ -119,28 +141,41 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-export function createSsrfGuard(options: { allowCidrs?: readonly string[]; resolver?: SsrfResolver } = {}): SsrfGuard {
+export interface SsrfGuardOptions {
+  /** Allowlist entries (`cidr`, `cidr:port`, `cidr:from-to`, `[v6-cidr]:port`); a bare CIDR opens every port. */
+  allowCidrs?: readonly string[];
+  /** The platform deny list (buildPlatformDenyList); applied after every allowlist. */
+  deny?: readonly DenyRule[];
+  resolver?: SsrfResolver;
+}
+
+export function createSsrfGuard(options: SsrfGuardOptions = {}): SsrfGuard {
   const allowCidrs = (options.allowCidrs ?? []).filter((c) => c.trim() !== "");
-  const allowed = parseCidrs(allowCidrs);
+  const allowed = parseAllowRules(allowCidrs);
+  const deny = options.deny ?? [];
   const resolver = options.resolver ?? systemResolver;
 
-  function check(address: string): string | null {
+  function check(address: string, port?: TargetPort): string | null {
     const ip = parseIp(address);
-    return ip ? classify(ip, allowed) : "not an IP address";
+    return ip ? classify(ip, allowed, port, deny) : "not an IP address";
   }
 
-  async function resolve(host: string, opts: { signal?: AbortSignal } = {}): Promise<PinnedAddress[]> {
+  async function resolve(
+    host: string,
+    opts: { signal?: AbortSignal; port?: TargetPort } = {},
+  ): Promise<PinnedAddress[]> {
+    const port = opts.port;
     const h = normaliseHost(host);
     if (h.kind === "invalid") throw new SsrfBlockedError(host, h.reason);
     if (h.kind === "ip") {
-      const reason = classify(h.ip, allowed);
+      const reason = classify(h.ip, allowed, port, deny);
       if (reason) throw new SsrfBlockedError(h.address, reason);
       return [{ address: h.address, family: h.family }];
     }
     const byName = blockedName(h.name);
     if (byName) throw new SsrfBlockedError(h.name, byName);
     if (isLoopbackName(h.name)) {
-      const reason = check("127.0.0.1");
+      const reason = check("127.0.0.1", port);
       if (reason) throw new SsrfBlockedError(h.name, reason);
     }
     const addresses = await resolver(h.name, opts.signal);
@@ -150,39 +185,43 @@ export function createSsrfGuard(options: { allowCidrs?: readonly string[]; resol
     // Every answer must pass: a name mixing public and private answers is refused as a whole. The
     // message names the range, not the address: probe errors must not enumerate the worker's internal DNS.
     for (const a of addresses) {
-      const reason = check(a.address);
+      const reason = check(a.address, port);
       if (reason) throw new SsrfBlockedError(h.name, `resolves to a refused address: ${reason}`, a.address);
     }
     return addresses;
   }
 
-  const lookup = ((hostname: string, opts: unknown, cb: unknown) => {
-    const callback = (typeof opts === "function" ? opts : cb) as (
-      err: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void;
-    const o = (typeof opts === "object" && opts !== null ? opts : typeof opts === "number" ? { family: opts } : {}) as {
-      all?: boolean;
-      family?: number | string;
-    };
-    const family = o.family === "IPv4" ? 4 : o.family === "IPv6" ? 6 : Number(o.family ?? 0);
-    resolve(hostname).then(
-      (all) => {
-        const addresses = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
-        const first = addresses[0];
-        if (!first) {
-          const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
-          return callback(err, o.all ? [] : "", undefined);
-        }
-        if (o.all) return callback(null, addresses);
-        callback(null, first.address, first.family);
-      },
-      (err: NodeJS.ErrnoException) => callback(err, o.all ? [] : "", undefined),
-    );
-  }) as typeof dns.lookup;
+  const lookupFor = (port: TargetPort) =>
+    ((hostname: string, opts: unknown, cb: unknown) => {
+      const callback = (typeof opts === "function" ? opts : cb) as (
+        err: NodeJS.ErrnoException | null,
+        address: string | LookupAddress[],
+        family?: number,
+      ) => void;
+      const o = (
+        typeof opts === "object" && opts !== null ? opts : typeof opts === "number" ? { family: opts } : {}
+      ) as {
+        all?: boolean;
+        family?: number | string;
+      };
+      const family = o.family === "IPv4" ? 4 : o.family === "IPv6" ? 6 : Number(o.family ?? 0);
+      resolve(hostname, { port }).then(
+        (all) => {
+          const addresses = family === 4 || family === 6 ? all.filter((a) => a.family === family) : all;
+          const first = addresses[0];
+          if (!first) {
+            const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+            return callback(err, o.all ? [] : "", undefined);
+          }
+          if (o.all) return callback(null, addresses);
+          callback(null, first.address, first.family);
+        },
+        (err: NodeJS.ErrnoException) => callback(err, o.all ? [] : "", undefined),
+      );
+    }) as typeof dns.lookup;
 
-  return { check, resolve, lookup, allowCidrs };
+  const withAllow = (other: readonly string[]) => createSsrfGuard({ ...options, allowCidrs: other });
+  return { check, resolve, lookupFor, lookup: lookupFor(undefined), allowCidrs, deny, withAllow };
 }
 
 /**
@@ -192,7 +231,7 @@ export function createSsrfGuard(options: { allowCidrs?: readonly string[]; resol
 export async function resolvePinned(
   host: string,
   guard: SsrfGuard,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; port?: TargetPort } = {},
 ): Promise<PinnedAddress> {
   const [first] = await guard.resolve(host, opts);
   if (!first) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
@@ -213,5 +252,5 @@ export function pinnedLookup(pinned: PinnedAddress): typeof dns.lookup {
   }) as typeof dns.lookup;
 }
 
-/** Loopback only: what the demo estate and the tests allowlist. */
+/** Loopback, every port: what unit tests of the probes allowlist (never the deployment's list). */
 export const LOOPBACK_CIDRS: readonly string[] = ["127.0.0.0/8", "::1/128"];

@@ -12,7 +12,7 @@ import {
   monitorTestQueueName,
   redisPrefix,
 } from "@steward/jobs";
-import { createSsrfGuard } from "@steward/probes";
+import { buildPlatformDenyList, createSsrfGuard, tenantGuards } from "@steward/probes";
 import { createSecretBox } from "@steward/secrets";
 import {
   createTestNowLimiter,
@@ -31,7 +31,6 @@ import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMonitorTestProcessor } from "./monitor-test.ts";
-import { tenantGuards } from "./probe-run.ts";
 
 // "Test now" end to end on real services (ADR 0012): the API's verb (services) enqueues on Redis (this
 // file's prefix), a real BullMQ Worker with the worker's processor answers for region "alpha"; region
@@ -55,8 +54,6 @@ const heartbeat = (region: string) =>
       tx.$executeRaw`INSERT INTO probe_workers (id, region, hostname, pid, started_at, last_heartbeat_at)
                    VALUES (gen_random_uuid(), ${region}, 'test', 1, now(), now())`,
   );
-const setAllowlist = (tenantId: string, cidrs: string[]) =>
-  withSystem((tx) => tx.organization.update({ where: { id: tenantId }, data: { probeAllowCidrs: cidrs } }));
 
 function deps(
   limits = { perUser: { points: 1000, durationSeconds: 60 }, perTenant: { points: 1000, durationSeconds: 60 } },
@@ -96,11 +93,16 @@ beforeAll(async () => {
   target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   redis = createRedisConnection("worker", { name: "monitor-test-it" });
   client = createMonitorTestClient();
-  // The deployment allows nothing private: loopback is reachable only through a tenant's own allowlist.
+  // The deployment allows every loopback port (more than any real deployment may): the platform deny list
+  // built from the environment still refuses Steward's own Postgres, Redis, web and worker ports.
+  const deployment = createSsrfGuard({
+    allowCidrs: ["127.0.0.0/8:1-65535", "[::1/128]:1-65535"],
+    deny: await buildPlatformDenyList({}),
+  });
   worker = new Worker(
     monitorTestQueueName("alpha"),
     createMonitorTestProcessor({
-      guardFor: tenantGuards(createSsrfGuard({ allowCidrs: [] })),
+      guardFor: tenantGuards(deployment),
       tenantAllowCidrs: getTenantProbeAllowCidrs,
       sealer,
       region: "alpha",
@@ -113,7 +115,6 @@ beforeAll(async () => {
   await worker.waitUntilReady();
   await heartbeat("alpha");
   await heartbeat("beta");
-  await setAllowlist(w.tenants.A.id, ["127.0.0.1/32"]);
 });
 
 afterAll(async () => {
@@ -172,13 +173,33 @@ describe("test now runs on a probe worker of the region, through the queue", () 
     expect(Date.now() - t0).toBeLessThan(1_000);
   });
 
-  it("the worker builds the scheduled probes' guard: the tenant's allowlist opens loopback for A, not for B", async () => {
-    const inA = await tenantContext(w.personas.providerAdmin.user, w.tenants.A.id);
-    const inB = await tenantContext(w.personas.providerAdmin.user, w.tenants.B.id);
-    expect(await testMonitorConfig(inA, input(), deps())).toMatchObject({ ok: true });
-    const blocked = await testMonitorConfig(inB, input(), deps());
-    expect(blocked.ok).toBe(false);
-    expect(blocked.error).toMatch(/^blocked by SSRF policy: 127\.0\.0\.1 is not allowed \(loopback/);
+  it("the worker builds the scheduled probes' guard: the platform's own Postgres and Redis are refused whatever the allowlist says", async () => {
+    const ctx = await tenantContext(w.personas.providerAdmin.user, w.tenants.A.id);
+    expect(await testMonitorConfig(ctx, input(), deps())).toMatchObject({ ok: true });
+    const pg = await testMonitorConfig(
+      ctx,
+      input({
+        kind: "POSTGRES",
+        config: {
+          host: "127.0.0.1",
+          port: 5432,
+          user: "postgres",
+          database: "postgres",
+          query: "select 1",
+          expected: "x",
+        },
+      }),
+      deps(),
+    );
+    expect(pg.ok).toBe(false);
+    expect(pg.error).toMatch(/^blocked by SSRF policy: 127\.0\.0\.1 is not allowed \(platform service/);
+    const redisProbe = await testMonitorConfig(
+      ctx,
+      input({ kind: "REDIS", config: { host: "localhost", port: 6379 } }),
+      deps(),
+    );
+    expect(redisProbe.ok).toBe(false);
+    expect(redisProbe.error).toMatch(/^blocked by SSRF policy: .*platform service/);
   });
 
   it("a secret typed into the config is sealed in the job: never in Redis in clear, yet sent to the target", async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import net from "node:net";
-import { createSsrfGuard, LOOPBACK_CIDRS } from "@steward/probes";
+import { buildPlatformDenyList, createSsrfGuard, type DenyRule, LOOPBACK_CIDRS } from "@steward/probes";
 import type { ProbeResultRow, ProbeTarget } from "@steward/services";
 import type { Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,13 +21,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function harness(monitors: ProbeTarget[], deploymentCidrs: readonly string[] = LOOPBACK_CIDRS) {
+function harness(
+  monitors: ProbeTarget[],
+  deploymentCidrs: readonly string[] = LOOPBACK_CIDRS,
+  deny: readonly DenyRule[] = [],
+) {
   const rows: ProbeResultRow[] = [];
   const byId = new Map(monitors.map((m) => [m.id, m]));
   const process = createProbeRunProcessor({
     monitors: new MonitorCache(1000, async (id) => byId.get(id) ?? null),
     batcher: { add: async (row: ProbeResultRow) => void rows.push(row) } as unknown as ResultBatcher,
-    ssrf: createSsrfGuard({ allowCidrs: deploymentCidrs }),
+    ssrf: createSsrfGuard({ allowCidrs: deploymentCidrs, deny }),
     signal: new AbortController().signal,
     log: createLogger("silent"),
     heartbeats: async () => null, // no database in unit tests: the push monitor's row reads as gone
@@ -73,17 +77,42 @@ describe("probe.run dispatches by kind", () => {
   });
 });
 
-describe("probe.run uses the tenant's SSRF allowlist on top of the deployment's", () => {
-  it("a tenant that allows 127.0.0.1/32 reaches the loopback target; another tenant is blocked", async () => {
-    const allowed = { ...monitor("TCP", { host: "127.0.0.1", port }), tenantAllowCidrs: ["127.0.0.1/32"] };
-    const other = monitor("TCP", { host: "127.0.0.1", port });
-    const h = harness([allowed, other], []); // the deployment allows nothing private
-    await h.run(allowed.id);
-    await h.run(other.id);
-    expect(h.rows.find((r) => r.monitorId === allowed.id)).toMatchObject({ state: "UP", error: null });
-    const blocked = h.rows.find((r) => r.monitorId === other.id);
+describe("probe.run uses the tenant's SSRF allowlist on top of the deployment's, and the platform deny list after both", () => {
+  it("a tenant entry can never open loopback (the worker itself), even when stored behind the app's back", async () => {
+    const tenantLoopback = {
+      ...monitor("TCP", { host: "127.0.0.1", port }),
+      tenantAllowCidrs: ["127.0.0.1/32", `127.0.0.1/32:${port}`],
+    };
+    const h = harness([tenantLoopback], []); // the deployment allows nothing private
+    await h.run(tenantLoopback.id);
+    const blocked = h.rows.find((r) => r.monitorId === tenantLoopback.id);
     expect(blocked?.state).not.toBe("UP");
-    expect(blocked?.error).toMatch(/not allowed|blocked|denied|loopback/i);
+    expect(blocked?.error).toMatch(/^blocked by SSRF policy: .*loopback/);
+  });
+
+  it("a platform port is refused although the deployment allows all of loopback and the tenant allows it too", async () => {
+    // The listener plays the platform's database: DATABASE_URL names its port.
+    const deny = await buildPlatformDenyList({ DATABASE_URL: `postgresql://steward@localhost:${port}/steward` });
+    const target = {
+      ...monitor("TCP", { host: "127.0.0.1", port }),
+      tenantAllowCidrs: [`10.0.0.0/8:${port}`],
+    };
+    const viaName = { ...monitor("TCP", { host: "localhost", port }), tenantAllowCidrs: [] };
+    const viaOtherLoopback = { ...monitor("TCP", { host: "127.0.0.2", port }), tenantAllowCidrs: [] };
+    const viaMapped = { ...monitor("TCP", { host: "::ffff:127.0.0.1", port }), tenantAllowCidrs: [] };
+    const all = [target, viaName, viaOtherLoopback, viaMapped];
+    const h = harness(all, ["127.0.0.0/8:1-65535", "[::1/128]:1-65535"], deny);
+    for (const m of all) await h.run(m.id);
+    for (const m of all) {
+      const row = h.rows.find((r) => r.monitorId === m.id);
+      expect(row?.state, JSON.stringify(m.config)).toBe("DOWN");
+      expect(row?.error, JSON.stringify(m.config)).toMatch(/^blocked by SSRF policy: .*platform service/);
+    }
+    // The same deployment reaches a loopback port that is not the platform's.
+    const open = monitor("TCP", { host: "127.0.0.1", port });
+    const h2 = harness([open], ["127.0.0.0/8:1-65535"], await buildPlatformDenyList({}));
+    await h2.run(open.id);
+    expect(h2.rows[0]).toMatchObject({ state: "UP", error: null });
   });
 });
 

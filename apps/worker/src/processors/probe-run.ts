@@ -1,7 +1,6 @@
-import { effectiveAllowCidrs, resultStateOf } from "@steward/domain";
+import { resultStateOf } from "@steward/domain";
 import { phaseOffsetMs, probeRun, slotFor, slotFromSchedulerJobId } from "@steward/jobs";
 import {
-  createSsrfGuard,
   evaluateHeartbeat,
   getProbe,
   HeartbeatConfig,
@@ -10,6 +9,7 @@ import {
   type Probe,
   type ProbeResult,
   type SsrfGuard,
+  tenantGuards,
 } from "@steward/probes";
 import { type SecretBox, SecretOpenError } from "@steward/secrets";
 import {
@@ -30,7 +30,10 @@ import type { MonitorCache } from "../monitor-cache.ts";
 export interface ProbeRunDeps {
   monitors: MonitorCache;
   batcher: ResultBatcher;
-  /** The deployment's guard (PROBE_ALLOWED_CIDRS); a tenant with its own allowlist gets deployment ∪ tenant. */
+  /**
+   * The deployment's guard (PROBE_ALLOWED_TARGETS + the platform deny list); a tenant with approved entries
+   * gets deployment ∪ tenant, the deny list kept (`tenantGuards` / `guardForTenant` in @steward/probes).
+   */
   ssrf: SsrfGuard;
   /** Guards per tenant allowlist (default: a small cache built from `ssrf.allowCidrs`). */
   guardFor?: (tenantAllowCidrs: readonly string[]) => SsrfGuard;
@@ -86,23 +89,6 @@ export function slotOf(
 ): number {
   const raw = payload.scheduledAt ?? slotFromSchedulerJobId(job.id) ?? job.timestamp + (job.opts?.delay ?? 0);
   return slotFor(raw, intervalMs, offsetMs);
-}
-
-/** One guard per distinct tenant allowlist (tenants without one share the deployment's guard). */
-export function tenantGuards(deployment: SsrfGuard, max = 1000): (tenantAllowCidrs: readonly string[]) => SsrfGuard {
-  const cache = new Map<string, SsrfGuard>();
-  return (tenantAllowCidrs) => {
-    if (tenantAllowCidrs.length === 0) return deployment;
-    const allowCidrs = effectiveAllowCidrs(deployment.allowCidrs, tenantAllowCidrs);
-    const key = allowCidrs.join(",");
-    let guard = cache.get(key);
-    if (!guard) {
-      if (cache.size >= max) cache.clear();
-      guard = createSsrfGuard({ allowCidrs });
-      cache.set(key, guard);
-    }
-    return guard;
-  };
 }
 
 /**

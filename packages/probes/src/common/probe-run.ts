@@ -179,16 +179,18 @@ export function resolvePinnedWithin(
   host: string,
   ssrf: SsrfGuard,
   run: Pick<ProbeRun, "race" | "signal">,
+  /** The port the probe connects to (null: a port-less probe such as ICMP). */
+  port: number | null,
 ): Promise<PinnedAddress> {
   const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
-  return run.race(resolvePinned(h, ssrf, { signal: run.signal }));
+  return run.race(resolvePinned(h, ssrf, { signal: run.signal, port }));
 }
 
-/** Checks a literal IP host against the guard (sockets given a `lookup` skip it for literals). */
-export function checkLiteralHost(host: string, ssrf: SsrfGuard): void {
+/** Checks a literal IP host on `port` against the guard (sockets given a `lookup` skip it for literals). */
+export function checkLiteralHost(host: string, ssrf: SsrfGuard, port: number): void {
   const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   if (isIP(h)) {
-    const reason = ssrf.check(h);
+    const reason = ssrf.check(h, port);
     if (reason) throw new SsrfBlockedError(h, reason);
   }
 }

@@ -100,7 +100,12 @@ export const dnsProbe: Probe<"DNS", typeof DnsProbeConfig> = {
       const resolver = new dnsPromises.Resolver({ timeout: Math.max(100, ctx.timeoutMs), tries: 1 });
       run.defer(() => resolver.cancel());
       if (config.resolver) {
-        const { address, family } = await resolvePinnedWithin(config.resolver.host, ctx.ssrf, run);
+        const { address, family } = await resolvePinnedWithin(
+          config.resolver.host,
+          ctx.ssrf,
+          run,
+          config.resolver.port,
+        );
         resolver.setServers([
           family === 6 ? `[${address}]:${config.resolver.port}` : `${address}:${config.resolver.port}`,
         ]);

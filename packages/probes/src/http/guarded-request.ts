@@ -70,13 +70,16 @@ const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
  * The guard's resolution under the deadline. An IP literal (any spelling) is checked without DNS, so it
  * needs no AbortSignal; a name gets one (the resolver cancels its query on abort).
  */
-function resolveWithin(hostname: string, guard: SsrfGuard, deadline: Deadline): Promise<PinnedAddress> {
+function resolveWithin(hostname: string, port: number, guard: SsrfGuard, deadline: Deadline): Promise<PinnedAddress> {
   if (deadline.aborted) return Promise.reject(deadline.reason);
   const literal = hostname.startsWith("[") || isIP(hostname) !== 0;
   return literal
-    ? resolvePinned(hostname, guard)
-    : deadline.race(resolvePinned(hostname, guard, { signal: deadline.signal }));
+    ? resolvePinned(hostname, guard, { port })
+    : deadline.race(resolvePinned(hostname, guard, { signal: deadline.signal, port }));
 }
+
+/** The port a URL connects to. */
+const urlPort = (url: URL): number => (url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80);
 
 export function guardedRequest(req: GuardedRequest): Promise<GuardedResponse> {
   // One deadline for every hop: DNS, connect, TLS, head and body (rejects with ProbeTimeoutError).
@@ -101,7 +104,8 @@ async function follow(req: GuardedRequest, deadline: Deadline): Promise<GuardedR
       throw new SsrfBlockedError(url.href.slice(0, 200), `scheme ${url.protocol} is not allowed`);
     }
     hops.push(url.href);
-    const remote = await resolveWithin(url.hostname, req.guard, deadline);
+    // Every hop is judged on its own (address, port): a redirect to a platform port is refused here.
+    const remote = await resolveWithin(url.hostname, urlPort(url), req.guard, deadline);
     const res = await exchange(url, remote, method, headers, body, req, deadline, hop < req.maxRedirects);
     if (res.certValidTo) certificates.push({ url: url.href, validTo: res.certValidTo });
     const location = res.headers.location;
@@ -179,7 +183,7 @@ function exchange(
     const x = new Exchange(reader, resolve, reject);
     // The only address this socket may reach: the one the guard just checked. It is an IP literal, so
     // nothing is resolved; `lookup` would answer with the same address should anything ever ask.
-    const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+    const port = urlPort(url);
     if (url.protocol === "https:") {
       const name = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
       const socket = tls.connect({

@@ -52,7 +52,7 @@ export const icmpProbe: Probe<"ICMP", typeof IcmpProbeConfig> = {
   configSchema: IcmpProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      const { address, family } = await resolvePinnedWithin(config.host, ctx.ssrf, run);
+      const { address, family } = await resolvePinnedWithin(config.host, ctx.ssrf, run, null);
       const deadlineS = Math.max(1, Math.floor(ctx.timeoutMs / 1000));
       const args = [
         family === 6 ? "-6" : "-4",

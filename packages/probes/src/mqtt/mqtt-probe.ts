@@ -46,7 +46,7 @@ export const mqttProbe: Probe<"MQTT", typeof MqttProbeConfig> = {
   configSchema: MqttProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      const { address } = await resolvePinnedWithin(config.host, ctx.ssrf, run);
+      const { address } = await resolvePinnedWithin(config.host, ctx.ssrf, run, config.port);
       const id = randomUUID();
       const client = mqtt.connect({
         host: address,

@@ -91,7 +91,7 @@ export const postgresProbe: Probe<"POSTGRES", typeof PostgresProbeConfig> = {
   async run(config, ctx) {
     const redact = (s: string) => (config.password ? s.split(config.password).join("***") : s);
     const r = await runProbe(ctx, async (run) => {
-      const { address } = await resolvePinnedWithin(config.host, ctx.ssrf, run);
+      const { address } = await resolvePinnedWithin(config.host, ctx.ssrf, run, config.port);
       const client = new pg.Client({
         host: address,
         port: config.port,

@@ -62,7 +62,7 @@ export const redisProbe: Probe<"REDIS", typeof RedisProbeConfig> = {
   configSchema: RedisProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      checkLiteralHost(config.host, ctx.ssrf);
+      checkLiteralHost(config.host, ctx.ssrf, config.port);
       const commands: string[][] = [];
       if (config.password !== undefined) {
         commands.push(config.username ? ["AUTH", config.username, config.password] : ["AUTH", config.password]);
@@ -70,7 +70,7 @@ export const redisProbe: Probe<"REDIS", typeof RedisProbeConfig> = {
       commands.push(["PING"]);
 
       const replies = await new Promise<string[]>((resolve, reject) => {
-        const opts = { host: config.host, port: config.port, lookup: ctx.ssrf.lookup };
+        const opts = { host: config.host, port: config.port, lookup: ctx.ssrf.lookupFor(config.port) };
         const socket = config.tls
           ? tls.connect({ ...opts, ...(net.isIP(config.host) ? {} : { servername: config.host }) })
           : net.connect(opts);

@@ -1,4 +1,16 @@
 import { domainToASCII } from "node:url";
+import {
+  type Cidr,
+  CLOUD_METADATA_ADDRESSES,
+  CLOUD_METADATA_NAMES,
+  cidr,
+  GLOBAL_V6,
+  type IP,
+  type PortRange,
+  SPECIAL_V4,
+  SPECIAL_V6,
+  splitAllowTarget,
+} from "@steward/domain";
 import ipaddr from "ipaddr.js";
 
 /**
@@ -11,85 +23,64 @@ import ipaddr from "ipaddr.js";
  * Teredo) is refused outright.
  */
 
-export type IP = ipaddr.IPv4 | ipaddr.IPv6;
-export type Cidr = [IP, number];
+export type { Cidr, IP } from "@steward/domain";
 
-const cidr = (s: string): Cidr => ipaddr.parseCIDR(s) as Cidr;
-
-/** IANA IPv4 special-purpose registry (the parts that are not globally reachable) + multicast/reserved. */
-const BLOCKED_V4: [Cidr, string][] = [
-  [cidr("0.0.0.0/8"), "this-network (0.0.0.0/8, reaches the local host)"],
-  [cidr("10.0.0.0/8"), "private (10.0.0.0/8)"],
-  [cidr("100.64.0.0/10"), "carrier-grade NAT (100.64.0.0/10)"],
-  [cidr("127.0.0.0/8"), "loopback (127.0.0.0/8)"],
-  [cidr("169.254.0.0/16"), "link-local (169.254.0.0/16)"],
-  [cidr("172.16.0.0/12"), "private (172.16.0.0/12)"],
-  [cidr("192.0.0.0/24"), "IETF protocol assignments (192.0.0.0/24)"],
-  [cidr("192.0.2.0/24"), "documentation (192.0.2.0/24)"],
-  [cidr("192.88.99.0/24"), "6to4 relay anycast (192.88.99.0/24)"],
-  [cidr("192.168.0.0/16"), "private (192.168.0.0/16)"],
-  [cidr("198.18.0.0/15"), "benchmarking (198.18.0.0/15)"],
-  [cidr("198.51.100.0/24"), "documentation (198.51.100.0/24)"],
-  [cidr("203.0.113.0/24"), "documentation (203.0.113.0/24)"],
-  [cidr("224.0.0.0/4"), "multicast (224.0.0.0/4)"],
-  [cidr("255.255.255.255/32"), "broadcast"],
-  [cidr("240.0.0.0/4"), "reserved (240.0.0.0/4)"],
-];
-
-/** IPv6 outside 2000::/3 is never global unicast; the names make the refusal readable. */
-const BLOCKED_V6: [Cidr, string][] = [
-  [cidr("::/128"), "unspecified (::, reaches the local host)"],
-  [cidr("::1/128"), "loopback (::1)"],
-  [cidr("::ffff:0:0:0/96"), "IPv4-translated (::ffff:0:0:0/96)"],
-  [cidr("::/96"), "IPv4-compatible (::/96, deprecated)"],
-  [cidr("64:ff9b:1::/48"), "local-use NAT64 (64:ff9b:1::/48)"],
-  [cidr("100::/64"), "discard-only (100::/64)"],
-  [cidr("fc00::/7"), "unique local (fc00::/7)"],
-  [cidr("fe80::/10"), "link-local (fe80::/10)"],
-  [cidr("fec0::/10"), "site-local (fec0::/10, deprecated)"],
-  [cidr("ff00::/8"), "multicast (ff00::/8)"],
-  // Inside 2000::/3:
-  [cidr("2001::/32"), "Teredo (2001::/32)"],
-  [cidr("2001:db8::/32"), "documentation (2001:db8::/32)"],
-  [cidr("2001::/23"), "IETF protocol assignments (2001::/23)"],
-  [cidr("2002::/16"), "6to4 (2002::/16)"],
-  [cidr("3fff::/20"), "documentation (3fff::/20)"],
-];
-const GLOBAL_V6 = cidr("2000::/3");
+const BLOCKED_V4 = SPECIAL_V4;
+const BLOCKED_V6 = SPECIAL_V6;
 const MAPPED = cidr("::ffff:0:0/96");
 const NAT64 = cidr("64:ff9b::/96");
 
 /**
- * Cloud instance-metadata endpoints: refused even when an allowlisted CIDR contains them (a tenant's
- * allowlist must never hand out the worker's own cloud credentials).
+ * Cloud instance-metadata endpoints (the one list, in @steward/domain): refused on every port even when
+ * an allowlisted CIDR contains them (a tenant's allowlist must never hand out the worker's cloud credentials).
  */
-const METADATA_ADDRESSES: readonly Cidr[] = [
-  "169.254.169.254/32", // AWS, GCP, Azure, OCI, DigitalOcean, OpenStack
-  "169.254.170.2/32", // AWS ECS task metadata / credentials
-  "169.254.170.23/32", // AWS EKS pod identity agent
-  "100.100.100.200/32", // Alibaba Cloud
-  "fd00:ec2::254/128", // AWS IMDS over IPv6
-  "fd00:ec2::23/128", // AWS EKS pod identity agent over IPv6
-].map(cidr);
+const METADATA_ADDRESSES: readonly Cidr[] = CLOUD_METADATA_ADDRESSES.map((a) =>
+  cidr(`${a}/${a.includes(":") ? 128 : 32}`),
+);
 
 /** Names of metadata services, refused by name whatever they resolve to (and whatever the allowlist). */
-const METADATA_NAMES: ReadonlySet<string> = new Set([
-  "metadata",
-  "metadata.google.internal",
-  "metadata.goog",
-  "instance-data",
-  "instance-data.ec2.internal",
-  "metadata.ec2.internal",
-  "metadata.tencentyun.com",
-]);
+const METADATA_NAMES: ReadonlySet<string> = new Set(CLOUD_METADATA_NAMES);
 
+/** An allowlist rule: a range and its ports (null: every port). */
+export interface AllowRule {
+  range: Cidr;
+  ports: PortRange | null;
+}
+
+/** A platform deny rule: a range and its ports (null: every port), and what it protects. */
+export interface DenyRule {
+  range: Cidr;
+  ports: PortRange | null;
+  reason: string;
+}
+
+/**
+ * Parses allowlist entries (`cidr`, `cidr:port`, `cidr:from-to`, `[v6-cidr]:port`; docs/ssrf.md) into
+ * rules. Syntax only: which entries a tenant or the deployment may list is decided by the validator in
+ * @steward/domain (normaliseAllowTarget); the guard opens exactly what it is given. Throws on bad syntax.
+ */
+export function parseAllowRules(entries: readonly string[]): AllowRule[] {
+  return entries
+    .map((e) => e.trim())
+    .filter((e) => e !== "")
+    .map((entry) => {
+      const split = splitAllowTarget(entry);
+      if (!split.ok) throw new Error(`invalid allowlist entry: ${split.message}`);
+      return { range: parseCidr(split.cidrText), ports: split.ports };
+    });
+}
+
+/** A CIDR or a bare address (one host). */
+export function parseCidr(text: string): Cidr {
+  const s = text.trim();
+  if (s.includes("/")) return ipaddr.parseCIDR(s) as Cidr;
+  const ip = ipaddr.parse(s);
+  return [ip, ip.kind() === "ipv4" ? 32 : 128];
+}
+
+/** Legacy form (ranges, every port). */
 export function parseCidrs(cidrs: readonly string[]): Cidr[] {
-  return cidrs.map((c) => {
-    const s = c.trim();
-    if (s.includes("/")) return ipaddr.parseCIDR(s) as Cidr;
-    const ip = ipaddr.parse(s);
-    return [ip, ip.kind() === "ipv4" ? 32 : 128];
-  });
+  return cidrs.map(parseCidr);
 }
 
 export function inRanges(addr: IP, ranges: readonly Cidr[]): boolean {
@@ -172,18 +163,50 @@ export function isLoopbackName(name: string): boolean {
 }
 
 /**
- * Reason `addr` may not be contacted, or null. `allowed` opens ranges (checked on the address and on the
- * IPv4 address an IPv4-mapped / NAT64 address carries); metadata endpoints stay closed regardless.
+ * The port a connection goes to: a number; null for a port-less probe (ICMP); undefined when the caller
+ * did not say — judged strictly (every deny rule of the address applies; only every-port rules allow).
  */
-export function classify(addr: IP, allowed: readonly Cidr[]): string | null {
+export type TargetPort = number | null | undefined;
+
+const denyHits = (ports: PortRange | null, port: TargetPort): boolean =>
+  ports === null || port === undefined || (port !== null && port >= ports.from && port <= ports.to);
+const allowHits = (ports: PortRange | null, port: TargetPort): boolean =>
+  ports === null || port === null || (port !== undefined && port >= ports.from && port <= ports.to);
+
+/**
+ * Reason `addr` (on `port`) may not be contacted, or null. In order:
+ *  1. cloud metadata endpoints: refused on every port;
+ *  2. the platform deny list (`denied`): refused whatever any allowlist says — applied after every
+ *     allowlist, so no tenant or deployment entry can open Steward's own database, Redis, web or worker
+ *     (a rule on some ports spares port-less probes: ICMP reaches no service);
+ *  3. `allowed` opens its ranges on its ports (a port-less probe is allowed by a rule on any port);
+ *  4. the special-purpose ranges (private, loopback, ...) are refused.
+ * An IPv4-mapped / NAT64 address is judged by the IPv4 address it carries as well.
+ */
+export function classify(
+  addr: IP,
+  allowed: readonly (AllowRule | Cidr)[],
+  port?: TargetPort,
+  denied: readonly DenyRule[] = [],
+): string | null {
   const v4 = addr.kind() === "ipv6" ? embeddedIPv4(addr as ipaddr.IPv6) : null;
   if (inRanges(addr, METADATA_ADDRESSES) || (v4 && inRanges(v4, METADATA_ADDRESSES))) {
     return "cloud metadata endpoint";
   }
-  if (inRanges(addr, allowed)) return null;
+  for (const rule of denied) {
+    const hit = (a: IP) => a.kind() === rule.range[0].kind() && a.match(rule.range[0] as never, rule.range[1]);
+    if ((hit(addr) || (v4 && hit(v4))) && denyHits(rule.ports, port)) return `platform service: ${rule.reason}`;
+  }
+  const rules = allowed.map((r) => (Array.isArray(r) ? { range: r, ports: null } : r));
+  const opens = (a: IP) =>
+    rules.some(
+      ({ range: [net, bits], ports }) =>
+        net.kind() === a.kind() && a.match(net as never, bits) && allowHits(ports, port),
+    );
+  if (opens(addr)) return null;
   if (v4) {
-    if (inRanges(v4, allowed)) return null;
-    const inner = classify(v4, allowed);
+    if (opens(v4)) return null;
+    const inner = classify(v4, [], port);
     return inner && `${inner} inside ${addr.match(MAPPED[0] as never, MAPPED[1]) ? "IPv4-mapped" : "NAT64"} IPv6`;
   }
   if (addr.kind() === "ipv4") {

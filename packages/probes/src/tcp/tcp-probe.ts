@@ -16,10 +16,10 @@ export const tcpProbe: Probe<"TCP", typeof TcpProbeConfig> = {
   configSchema: TcpProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      checkLiteralHost(config.host, ctx.ssrf);
+      checkLiteralHost(config.host, ctx.ssrf, config.port);
       await new Promise<void>((resolve, reject) => {
         // The guard's lookup checks every resolved address and the socket connects to the checked one.
-        const socket = net.connect({ host: config.host, port: config.port, lookup: ctx.ssrf.lookup });
+        const socket = net.connect({ host: config.host, port: config.port, lookup: ctx.ssrf.lookupFor(config.port) });
         run.defer(() => socket.destroy());
         socket.once("connect", () => {
           socket.destroy();

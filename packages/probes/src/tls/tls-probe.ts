@@ -65,7 +65,7 @@ export const tlsProbe: Probe<"TLS", typeof TlsProbeConfig> = {
   configSchema: TlsProbeConfig,
   run(config, ctx) {
     return runProbe(ctx, async (run) => {
-      checkLiteralHost(config.host, ctx.ssrf);
+      checkLiteralHost(config.host, ctx.ssrf, config.port);
       const servername = config.servername ?? (isIP(config.host) ? undefined : config.host);
       const name = servername ?? config.host;
       const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
@@ -74,7 +74,7 @@ export const tlsProbe: Probe<"TLS", typeof TlsProbeConfig> = {
           port: config.port,
           // SNI must not be an IP address (RFC 6066); the identity check still uses `host` then.
           ...(servername ? { servername } : {}),
-          lookup: ctx.ssrf.lookup,
+          lookup: ctx.ssrf.lookupFor(config.port),
           rejectUnauthorized: false,
           // Shared contexts (system roots, plus the private CA when set): building one per probe costs more
           // than the handshake. TLS sessions are never reused: every probe is a full handshake.

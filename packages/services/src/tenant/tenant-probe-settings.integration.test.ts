@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { withSystem } from "@steward/db";
+import { buildPlatformDenyList, createSsrfGuard } from "@steward/probes";
 import { beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import type { ServiceContext } from "../context.ts";
-import { ForbiddenError, NotFoundError } from "../errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
+import { tenantProbeGuard } from "../probe/tenant-probe-guard.ts";
 import { auditRows, createWorld, tenantContext, type World } from "../testing/factories.ts";
+import { approveProbeAllowEntry, rejectProbeAllowEntry } from "./decide-probe-allow-entry.ts";
 import { getTenantProbeSettings } from "./get-tenant-probe-settings.ts";
-import { updateTenantProbeAllowlist } from "./update-tenant-probe-allowlist.ts";
+import { removeProbeAllowEntry } from "./remove-probe-allow-entry.ts";
+import { requestProbeAllowEntry } from "./request-probe-allow-entry.ts";
 
 let w: World;
 
@@ -14,132 +17,179 @@ beforeAll(async () => {
   w = await createWorld();
 });
 
-const storedCidrs = (tenantId: string) =>
-  withSystem((tx) => tx.organization.findUniqueOrThrow({ where: { id: tenantId }, select: { probeAllowCidrs: true } }));
+const stored = (tenantId: string) =>
+  withSystem(async (tx) => ({
+    effective: (await tx.organization.findUniqueOrThrow({ where: { id: tenantId }, select: { probeAllowCidrs: true } }))
+      .probeAllowCidrs,
+    entries: await tx.probeAllowEntry.findMany({ where: { tenantId }, select: { target: true, status: true } }),
+  }));
 
-const setStored = (tenantId: string, cidrs: string[]) =>
-  withSystem((tx) => tx.organization.update({ where: { id: tenantId }, data: { probeAllowCidrs: cidrs } }));
-
-describe("getTenantProbeSettings", () => {
-  it("every member may read the list; canEdit only for client admin and provider admin", async () => {
-    await setStored(w.tenants.A.id, ["10.1.2.0/24"]);
-    const expectations = [
-      ["clientViewerA", false],
-      ["clientAdminA", true],
-      ["engineerA", false],
-      ["providerAdmin", true],
-    ] as const;
-    for (const [persona, canEdit] of expectations) {
-      const ctx = await tenantContext(w.personas[persona].user, w.tenants.A.id);
-      expect({ persona, ...(await getTenantProbeSettings(ctx)) }).toEqual({
-        persona,
-        probeAllowCidrs: ["10.1.2.0/24"],
-        canEdit,
-      });
-    }
-    await setStored(w.tenants.A.id, []);
+const clear = (tenantId: string) =>
+  withSystem(async (tx) => {
+    await tx.probeAllowEntry.deleteMany({ where: { tenantId } });
+    await tx.organization.update({ where: { id: tenantId }, data: { probeAllowCidrs: [] } });
   });
 
-  it("a provider staff read is audited; a client read is not", async () => {
+/** The deployment guard of this test: nothing allowed, the platform deny list of the default environment. */
+const deployment = async () => createSsrfGuard({ allowCidrs: [], deny: await buildPlatformDenyList({}) });
+
+describe("probe allowlist approval: request → pending → approve → effective", () => {
+  it("a client admin's private entry takes no effect until a provider admin approves it; every step is audited", async () => {
+    const A = w.tenants.A.id;
+    await clear(A);
+    const admin = await tenantContext(w.personas.clientAdminA.user, A);
+    const provider = await tenantContext(w.personas.providerAdmin.user, A);
+    const guardOf = async (ctx: ServiceContext) => tenantProbeGuard(ctx, await deployment());
+
+    const entry = await requestProbeAllowEntry(admin, { target: " 10.20.30.0/24:5432 ", note: "ERP database" });
+    expect(entry).toMatchObject({
+      target: "10.20.30.0/24:5432",
+      status: "PENDING",
+      requestedBy: w.personas.clientAdminA.user.email,
+      decidedBy: null,
+      note: "ERP database",
+    });
+    expect(await stored(A)).toEqual({ effective: [], entries: [{ target: "10.20.30.0/24:5432", status: "PENDING" }] });
+    // Pending: the guard (worker and test now) still refuses it.
+    expect((await guardOf(admin)).check("10.20.30.40", 5432)).toMatch(/private/);
+
+    const approved = await approveProbeAllowEntry(provider, { entryId: entry.id });
+    expect(approved).toMatchObject({ status: "APPROVED", decidedBy: w.personas.providerAdmin.user.email });
+    expect((await stored(A)).effective).toEqual(["10.20.30.0/24:5432"]);
+    const guard = await guardOf(admin);
+    expect(guard.check("10.20.30.40", 5432)).toBeNull();
+    // Only its port: the rest of the range stays closed.
+    expect(guard.check("10.20.30.40", 22)).toMatch(/private/);
+    // Never a platform port, whatever is approved (the deny list is applied after every allowlist).
+    expect(guard.check("127.0.0.1", 5432)).toMatch(/platform service/);
+
+    const settings = await getTenantProbeSettings(admin);
+    expect(settings).toMatchObject({ effective: ["10.20.30.0/24:5432"], canRequest: true, canApprove: false });
+    expect(settings.entries).toEqual([expect.objectContaining({ id: entry.id, status: "APPROVED" })]);
+    expect(await getTenantProbeSettings(provider)).toMatchObject({ canRequest: true, canApprove: true });
+
+    // Removal (by the client admin: narrowing needs no approval) takes effect at once.
+    await removeProbeAllowEntry(admin, { entryId: entry.id });
+    expect(await stored(A)).toEqual({ effective: [], entries: [] });
+    expect((await guardOf(admin)).check("10.20.30.40", 5432)).toMatch(/private/);
+
+    const audit = async (action: string) =>
+      (await auditRows({ tenantId: A, action })).filter((r) => r.targetId === entry.id);
+    expect(await audit("probe_allow_entry.request")).toEqual([
+      expect.objectContaining({
+        actorId: w.personas.clientAdminA.user.id,
+        targetType: "probe_allow_entry",
+        metadata: expect.objectContaining({ target: "10.20.30.0/24:5432", status: "PENDING", public: false }),
+      }),
+    ]);
+    expect(await audit("probe_allow_entry.approve")).toEqual([
+      expect.objectContaining({
+        actorId: w.personas.providerAdmin.user.id,
+        metadata: expect.objectContaining({ target: "10.20.30.0/24:5432" }),
+      }),
+    ]);
+    expect(await audit("probe_allow_entry.remove")).toEqual([
+      expect.objectContaining({
+        actorId: w.personas.clientAdminA.user.id,
+        metadata: { target: "10.20.30.0/24:5432", status: "APPROVED" },
+      }),
+    ]);
+  });
+
+  it("a rejected entry never takes effect; asking again re-opens it as pending; a decided entry cannot be decided twice", async () => {
+    const A = w.tenants.A.id;
+    await clear(A);
+    const admin = await tenantContext(w.personas.clientAdminA.user, A);
+    const provider = await tenantContext(w.personas.providerAdmin.user, A);
+    const entry = await requestProbeAllowEntry(admin, { target: "[fd12:3456:789a::/48]:443" });
+    const rejected = await rejectProbeAllowEntry(provider, { entryId: entry.id, note: "use the VPN relay" });
+    expect(rejected).toMatchObject({ status: "REJECTED", note: "use the VPN relay" });
+    expect((await stored(A)).effective).toEqual([]);
+    await expect(approveProbeAllowEntry(provider, { entryId: entry.id })).rejects.toBeInstanceOf(ConflictError);
+    expect(
+      (await auditRows({ tenantId: A, action: "probe_allow_entry.reject" })).filter((r) => r.targetId === entry.id),
+    ).toHaveLength(1);
+
+    const again = await requestProbeAllowEntry(admin, { target: "[FD12:3456:789A::/48]:443" });
+    expect(again).toMatchObject({ id: entry.id, status: "PENDING", decidedBy: null });
+    await expect(requestProbeAllowEntry(admin, { target: "[fd12:3456:789a::/48]:443" })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await clear(A);
+  });
+
+  it("a public range is approved at once (it changes nothing); loopback, port-less private and metadata are refused", async () => {
+    const A = w.tenants.A.id;
+    await clear(A);
+    const admin = await tenantContext(w.personas.clientAdminA.user, A);
+    expect(await requestProbeAllowEntry(admin, { target: "8.8.8.0/24" })).toMatchObject({
+      status: "APPROVED",
+      decidedBy: w.personas.clientAdminA.user.email,
+    });
+    expect((await stored(A)).effective).toEqual(["8.8.8.0/24"]);
+    for (const target of ["127.0.0.1:5432", "10.0.0.0/8", "169.254.169.254:80", "0.0.0.0:6379", "[::1]:3000"]) {
+      await expect(requestProbeAllowEntry(admin, { target }), target).rejects.toBeInstanceOf(ValidationError);
+    }
+    await clear(A);
+  });
+
+  it("viewers, engineers and account managers cannot request; only provider admins approve or reject", async () => {
+    const A = w.tenants.A.id;
+    await clear(A);
+    const entry = await requestProbeAllowEntry(await tenantContext(w.personas.clientAdminA.user, A), {
+      target: "192.168.7.0/24:8080",
+    });
+    for (const [persona, tenantId] of [
+      ["clientViewerA", A],
+      ["engineerA", A],
+      ["managerB", w.tenants.B.id],
+    ] as const) {
+      const ctx = await tenantContext(w.personas[persona].user, tenantId);
+      await expect(requestProbeAllowEntry(ctx, { target: "10.1.0.0/16:443" }), persona).rejects.toBeInstanceOf(
+        ForbiddenError,
+      );
+      await expect(removeProbeAllowEntry(ctx, { entryId: entry.id }), persona).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    for (const persona of ["clientAdminA", "clientViewerA", "engineerA"] as const) {
+      const ctx = await tenantContext(w.personas[persona].user, A);
+      await expect(approveProbeAllowEntry(ctx, { entryId: entry.id }), persona).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(rejectProbeAllowEntry(ctx, { entryId: entry.id }), persona).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    expect(await stored(A)).toEqual({ effective: [], entries: [{ target: "192.168.7.0/24:8080", status: "PENDING" }] });
+    await clear(A);
+  });
+
+  it("a foreign tenant's entry is NotFound, also for the provider admin acting in another tenant", async () => {
+    const A = w.tenants.A.id;
+    const B = w.tenants.B.id;
+    await clear(A);
+    const entry = await requestProbeAllowEntry(await tenantContext(w.personas.clientAdminA.user, A), {
+      target: "10.5.0.0/16:443",
+    });
+    const inB = await tenantContext(w.personas.providerAdmin.user, B);
+    await expect(approveProbeAllowEntry(inB, { entryId: entry.id })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(rejectProbeAllowEntry(inB, { entryId: entry.id })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(removeProbeAllowEntry(inB, { entryId: entry.id })).rejects.toBeInstanceOf(NotFoundError);
+    const adminB = await tenantContext(w.personas.clientAdminB.user, B);
+    await expect(removeProbeAllowEntry(adminB, { entryId: entry.id })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(tenantContext(w.personas.clientAdminA.user, B)).rejects.toBeInstanceOf(NotFoundError);
+    const ctx = await tenantContext(w.personas.clientAdminA.user, A);
+    const ghost: ServiceContext = { ...ctx, tenant: { ...ctx.tenant!, id: randomUUID() } };
+    await expect(getTenantProbeSettings(ghost)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(requestProbeAllowEntry(ghost, { target: "10.0.0.0/8:22" })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await stored(A)).entries).toEqual([{ target: "10.5.0.0/16:443", status: "PENDING" }]);
+    await clear(A);
+  });
+
+  it("a provider staff read of the settings is audited; a client read is not", async () => {
     const before = (await auditRows({ tenantId: w.tenants.A.id, action: "tenant.read" })).length;
     await getTenantProbeSettings(await tenantContext(w.personas.engineerA.user, w.tenants.A.id));
     const rows = await auditRows({ tenantId: w.tenants.A.id, action: "tenant.read" });
     expect(rows.length).toBe(before + 1);
-    expect(rows[0]).toMatchObject({
-      actorId: w.personas.engineerA.user.id,
-      metadata: { what: "tenant.probe_settings" },
-    });
+    expect(rows[0]).toMatchObject({ metadata: { what: "tenant.probe_settings" } });
     await getTenantProbeSettings(await tenantContext(w.personas.clientAdminA.user, w.tenants.A.id));
     expect((await auditRows({ tenantId: w.tenants.A.id, action: "tenant.read" })).length).toBe(before + 1);
   });
-
-  it("a foreign or unknown tenant is NotFound", async () => {
-    await expect(tenantContext(w.personas.clientAdminA.user, w.tenants.B.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(tenantContext(w.personas.providerAdmin.user, w.tenants.X.id)).rejects.toBeInstanceOf(NotFoundError);
-    const ctx = await tenantContext(w.personas.clientAdminA.user, w.tenants.A.id);
-    const ghost: ServiceContext = { ...ctx, tenant: { ...ctx.tenant!, id: randomUUID() } };
-    await expect(getTenantProbeSettings(ghost)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(updateTenantProbeAllowlist(ghost, { cidrs: ["10.0.0.0/8"] })).rejects.toBeInstanceOf(NotFoundError);
-  });
 });
 
-describe("updateTenantProbeAllowlist", () => {
-  it("stores the normalised list and audits before/after in the same transaction", async () => {
-    const ctx = await tenantContext(w.personas.clientAdminA.user, w.tenants.A.id);
-    const r = await updateTenantProbeAllowlist(ctx, {
-      cidrs: ["10.1.2.0/24", " 127.0.0.1 ", "FD12:3456:789A::/48", "10.1.2.0/24"],
-    });
-    const list = ["10.1.2.0/24", "127.0.0.1/32", "fd12:3456:789a::/48"];
-    expect(r).toEqual({ probeAllowCidrs: list, canEdit: true });
-    expect(await storedCidrs(w.tenants.A.id)).toEqual({ probeAllowCidrs: list });
-    const [audit] = await auditRows({ tenantId: w.tenants.A.id, action: "tenant.update_probe_allowlist" });
-    expect(audit).toMatchObject({
-      actorId: w.personas.clientAdminA.user.id,
-      targetType: "tenant",
-      targetId: w.tenants.A.id,
-      metadata: { before: [], after: list, added: list, removed: [] },
-    });
-
-    const admin = await tenantContext(w.personas.providerAdmin.user, w.tenants.A.id);
-    await updateTenantProbeAllowlist(admin, { cidrs: ["10.1.2.0/24"] });
-    const rows = await auditRows({ tenantId: w.tenants.A.id, action: "tenant.update_probe_allowlist" });
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({
-      actorId: w.personas.providerAdmin.user.id,
-      metadata: { before: list, after: ["10.1.2.0/24"], added: [], removed: ["127.0.0.1/32", "fd12:3456:789a::/48"] },
-    });
-
-    // Unchanged: nothing written.
-    await updateTenantProbeAllowlist(ctx, { cidrs: ["10.1.2.0/24"] });
-    expect(await auditRows({ tenantId: w.tenants.A.id, action: "tenant.update_probe_allowlist" })).toHaveLength(2);
-    await updateTenantProbeAllowlist(ctx, { cidrs: [] });
-    expect(await storedCidrs(w.tenants.A.id)).toEqual({ probeAllowCidrs: [] });
-  });
-
-  it("bad input is a ZodError naming each entry, and nothing changes", async () => {
-    await setStored(w.tenants.B.id, ["192.168.0.0/16"]);
-    const ctx = await tenantContext(w.personas.clientAdminB.user, w.tenants.B.id);
-    const audits = (await auditRows({ tenantId: w.tenants.B.id })).length;
-    const bad = [
-      ["10.0.0.0/8", "not-an-ip"],
-      ["169.254.169.254"],
-      ["0.0.0.0/0"],
-      ["::/0"],
-      ["fd00::/8"],
-      ["10.1.2.3/24"],
-      Array.from({ length: 65 }, (_, i) => `10.0.${i}.0/24`),
-    ];
-    for (const cidrs of bad) {
-      const err = await updateTenantProbeAllowlist(ctx, { cidrs }).catch((e: unknown) => e);
-      expect(err, JSON.stringify(cidrs.slice(0, 2))).toBeInstanceOf(z.ZodError);
-    }
-    const err = (await updateTenantProbeAllowlist(ctx, { cidrs: ["10.0.0.0/8", "not-an-ip"] }).catch(
-      (e: unknown) => e,
-    )) as z.ZodError;
-    expect(err.issues).toEqual([
-      expect.objectContaining({ path: ["cidrs", 1], message: expect.stringContaining('"not-an-ip"') }),
-    ]);
-    await expect(updateTenantProbeAllowlist(ctx, { cidrs: "10.0.0.0/8" as never })).rejects.toBeInstanceOf(z.ZodError);
-    expect(await storedCidrs(w.tenants.B.id)).toEqual({ probeAllowCidrs: ["192.168.0.0/16"] });
-    expect((await auditRows({ tenantId: w.tenants.B.id })).length).toBe(audits);
-    await setStored(w.tenants.B.id, []);
-  });
-
-  it("is Forbidden for viewers, engineers and account managers", async () => {
-    const cases = [
-      ["clientViewerA", w.tenants.A.id],
-      ["engineerA", w.tenants.A.id],
-      ["managerB", w.tenants.B.id],
-    ] as const;
-    for (const [persona, tenantId] of cases) {
-      const ctx = await tenantContext(w.personas[persona].user, tenantId);
-      await expect(updateTenantProbeAllowlist(ctx, { cidrs: ["10.0.0.0/8"] }), persona).rejects.toBeInstanceOf(
-        ForbiddenError,
-      );
-    }
-    expect(await storedCidrs(w.tenants.A.id)).toEqual({ probeAllowCidrs: [] });
-  });
-});
-
-// "Test now" uses the deployment's allowlist ∪ the tenant's on the worker that runs it:
-// apps/worker/src/processors/monitor-test.integration.test.ts.
+// "Test now" under the platform deny list runs on a probe worker: apps/worker/src/processors/monitor-test.integration.test.ts.

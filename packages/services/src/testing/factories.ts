@@ -299,3 +299,44 @@ export async function userContext(user: SessionUser): Promise<ServiceContext> {
   const access = await resolveAccess(user.id);
   return buildUserContext(user, access, { requestId: `test-${uniq()}`, ip: "127.0.0.1" });
 }
+
+/** A tenant probe allowlist entry (default: a PENDING private one, as a client admin's request leaves it). */
+export async function createProbeAllowEntry(
+  tenantId: string,
+  o: { target?: string; status?: "PENDING" | "APPROVED" | "REJECTED" } = {},
+) {
+  return sys(async (tx) => {
+    const status = o.status ?? "PENDING";
+    const entry = await tx.probeAllowEntry.create({
+      data: {
+        tenantId,
+        target:
+          o.target ??
+          `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.0/24:${1000 + Math.floor(Math.random() * 60000)}`,
+        status,
+        requestedBy: "factory",
+        ...(status === "PENDING" ? {} : { decidedBy: "factory", decidedAt: new Date() }),
+      },
+      select: { id: true, tenantId: true, target: true, status: true },
+    });
+    if (status === "APPROVED") {
+      const approved = await tx.probeAllowEntry.findMany({
+        where: { tenantId, status: "APPROVED" },
+        select: { target: true },
+      });
+      await tx.organization.update({
+        where: { id: tenantId },
+        data: { probeAllowCidrs: approved.map((e) => e.target) },
+      });
+    }
+    return entry;
+  });
+}
+
+/** Removes every probe allowlist entry (tests that create many, e.g. the authorisation matrix). */
+export async function clearProbeAllowEntries() {
+  await sys(async (tx) => {
+    await tx.probeAllowEntry.deleteMany({});
+    await tx.organization.updateMany({ data: { probeAllowCidrs: [] } });
+  });
+}

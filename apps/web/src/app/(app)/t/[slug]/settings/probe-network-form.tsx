@@ -1,40 +1,37 @@
 "use client";
-import { CIDR_ALLOWLIST_MAX, normaliseCidr } from "@steward/domain";
-import {
-  Button,
-  Card,
-  CardContent,
-  CardDescription,
-  CardFooter,
-  CardHeader,
-  CardTitle,
-  Input,
-  Label,
-} from "@steward/ui";
+import { CIDR_ALLOWLIST_MAX, normaliseAllowTarget } from "@steward/domain";
+import { Badge, Button, Card, CardContent, CardDescription, CardHeader, CardTitle, Input, Label } from "@steward/ui";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { CircleExclamationPoint, LoaderCircle, Lock, Network, Plus, TriangleExclamationPoint, X } from "lucide-react";
+import { Check, CircleExclamationPoint, Lock, Network, Plus, TriangleExclamationPoint, X } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { useTenant } from "~/components/tenant-context.tsx";
 import { useTRPC } from "~/trpc/react.tsx";
 
-/** Messages of a failed save: the validator's, one per refused entry, else the error's own message. */
-function saveErrors(e: unknown): string[] {
+/** The message of a failed call: the validator's first, else the error's own message. */
+function errorMessage(e: unknown, fallback: string): string {
   const err = e as {
     message?: string;
     data?: { zodError?: { formErrors?: string[]; fieldErrors?: Record<string, string[] | undefined> } | null } | null;
   };
   const z = err.data?.zodError;
   const messages = [...(z?.formErrors ?? []), ...Object.values(z?.fieldErrors ?? {}).flatMap((v) => v ?? [])];
-  return messages.length > 0 ? messages : [err.message || "Could not save the allowlist."];
+  return messages[0] ?? (err.message || fallback);
 }
 
-const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const STATUS = {
+  PENDING: { label: "Waiting for provider approval", variant: "degraded" },
+  APPROVED: { label: "Approved", variant: "up" },
+  REJECTED: { label: "Rejected", variant: "down" },
+} as const;
+
+const when = (d: Date | string | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "");
 
 /**
- * "Probe network access": the CIDRs this tenant's probes may reach although the SSRF guard blocks them by
- * default (private, loopback, ...). A draft list with add / remove, saved as a whole; read-only for roles
- * without tenant:write (the server enforces it as well).
+ * "Probe network access": the targets (CIDR + port or port range) this tenant's probes may reach although
+ * the SSRF guard blocks them by default. A client admin requests an entry; an entry reaching private space
+ * waits for a provider admin to approve or reject it and takes effect only once approved (docs/ssrf.md).
+ * Buttons follow the role (canRequest / canApprove); the server enforces the same rules.
  */
 export function ProbeNetworkForm() {
   const tenant = useTenant();
@@ -42,35 +39,45 @@ export function ProbeNetworkForm() {
   const qc = useQueryClient();
   const input = { tenantId: tenant.id };
   const { data } = useSuspenseQuery(trpc.tenant.probeSettings.queryOptions(input));
-  const saved = data.probeAllowCidrs;
-  const [draft, setDraft] = useState<string[] | null>(null);
   const [entry, setEntry] = useState("");
+  const [note, setNote] = useState("");
   const [entryError, setEntryError] = useState<string | null>(null);
-  const [errors, setErrors] = useState<string[]>([]);
-  const list = draft ?? saved;
-  const dirty = draft !== null && !same(draft, saved);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.tenant.probeSettings.queryKey(input) });
 
-  const save = useMutation(
-    trpc.tenant.updateProbeAllowlist.mutationOptions({
-      onSuccess: (result) => {
-        qc.setQueryData(trpc.tenant.probeSettings.queryKey(input), result);
-        setDraft(null);
-        setErrors([]);
-        toast.success("Probe network access saved");
+  const request = useMutation(
+    trpc.tenant.requestProbeAllowEntry.mutationOptions({
+      onSuccess: async (r) => {
+        await refresh();
+        setEntry("");
+        setNote("");
+        setEntryError(null);
+        toast.success(r.status === "APPROVED" ? `${r.target} allowed` : `${r.target} requested: waiting for approval`);
       },
-      onError: (e) => setErrors(saveErrors(e)),
+      onError: (e) => setEntryError(errorMessage(e, "Could not request the entry.")),
     }),
   );
+  const onDone = (what: string) => ({
+    onSuccess: async () => {
+      await refresh();
+      setError(null);
+      toast.success(what);
+    },
+    onError: (e: unknown) => setError(errorMessage(e, "Could not change the entry.")),
+  });
+  const approve = useMutation(trpc.tenant.approveProbeAllowEntry.mutationOptions(onDone("Entry approved")));
+  const reject = useMutation(trpc.tenant.rejectProbeAllowEntry.mutationOptions(onDone("Entry rejected")));
+  const remove = useMutation(trpc.tenant.removeProbeAllowEntry.mutationOptions(onDone("Entry removed")));
+  const busy = request.isPending || approve.isPending || reject.isPending || remove.isPending;
 
-  function add(e: React.FormEvent) {
+  function submit(e: React.FormEvent) {
     e.preventDefault();
-    const r = normaliseCidr(entry);
+    const r = normaliseAllowTarget(entry, { scope: "tenant" });
     if (!r.ok) return setEntryError(r.message);
-    if (list.includes(r.cidr)) return setEntryError(`${r.cidr} is already in the list`);
-    if (list.length >= CIDR_ALLOWLIST_MAX) return setEntryError(`At most ${CIDR_ALLOWLIST_MAX} ranges`);
-    setDraft([...list, r.cidr]);
-    setEntry("");
-    setEntryError(null);
+    if (data.entries.some((x) => x.target === r.entry && x.status !== "REJECTED")) {
+      return setEntryError(`${r.entry} is already in the list`);
+    }
+    request.mutate({ tenantId: tenant.id, target: r.entry, ...(note.trim() ? { note: note.trim() } : {}) });
   }
 
   return (
@@ -82,9 +89,9 @@ export function ProbeNetworkForm() {
         </CardTitle>
         <CardDescription>
           Probes reach public internet addresses only. Private networks (such as 10.0.0.0/8 or 192.168.0.0/16),
-          loopback, link-local and other reserved addresses are blocked, so that a monitor cannot be pointed at the
-          monitoring infrastructure itself. List here the ranges of your own infrastructure that monitors of{" "}
-          {tenant.name} need to reach.
+          link-local and other reserved addresses are blocked, so that a monitor cannot be pointed at the monitoring
+          infrastructure itself. Request here the addresses and ports of your own infrastructure that monitors of{" "}
+          {tenant.name} need to reach; your provider approves each one.
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-5">
@@ -94,54 +101,87 @@ export function ProbeNetworkForm() {
         >
           <TriangleExclamationPoint aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
           <p>
-            <span className="font-medium">Allow only networks you own.</span> Every monitor of this tenant can then
-            connect to any address and port in these ranges from the probe workers. Cloud metadata addresses (such as
-            169.254.169.254) stay blocked whatever this list says, and a range containing one is refused.
+            <span className="font-medium">Allow only networks you own, and only the ports you need.</span> Once
+            approved, every monitor of this tenant can connect to those addresses and ports from the probe workers.
+            Steward&apos;s own database, Redis, web and worker ports, loopback and cloud metadata addresses (such as
+            169.254.169.254) stay blocked whatever this list says.
           </p>
         </div>
 
         <section aria-labelledby="allowed-ranges">
           <div className="mb-2 flex items-baseline justify-between gap-3">
             <h3 id="allowed-ranges" className="text-sm font-medium">
-              Allowed ranges
+              Allowlist entries
             </h3>
             <span className="text-xs text-muted-foreground">
-              {list.length} of {CIDR_ALLOWLIST_MAX}
+              {data.effective.length} in effect · {data.entries.length} of {CIDR_ALLOWLIST_MAX}
             </span>
           </div>
-          {list.length === 0 ? (
+          {data.entries.length === 0 ? (
             <p className="rounded-md border border-dashed border-border p-4 text-sm text-muted-foreground">
-              No ranges allowed: probes of this tenant reach public addresses only.
+              No entries: probes of this tenant reach public addresses only.
             </p>
           ) : (
             <ul aria-labelledby="allowed-ranges" className="divide-y divide-border rounded-md border border-border">
-              {list.map((cidr) => (
-                <li key={cidr} className="flex items-center justify-between gap-3 px-3 py-1.5">
-                  <code className="font-mono text-sm">{cidr}</code>
-                  {data.canEdit ? (
-                    <Button
-                      variant="ghost"
-                      size="icon"
-                      className="size-8"
-                      aria-label={`Remove ${cidr}`}
-                      onClick={() => {
-                        setDraft(list.filter((c) => c !== cidr));
-                        setErrors([]);
-                      }}
-                    >
-                      <X aria-hidden="true" />
-                    </Button>
-                  ) : null}
+              {data.entries.map((e) => (
+                <li key={e.id} className="flex flex-wrap items-center justify-between gap-3 px-3 py-2">
+                  <div className="min-w-0 space-y-0.5">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <code className="font-mono text-sm">{e.target}</code>
+                      <Badge variant={STATUS[e.status].variant}>{STATUS[e.status].label}</Badge>
+                    </div>
+                    <p className="text-xs text-muted-foreground">
+                      Requested by {e.requestedBy} {when(e.requestedAt)}
+                      {e.decidedBy ? ` · ${e.status === "REJECTED" ? "rejected" : "approved"} by ${e.decidedBy}` : ""}
+                      {e.note ? ` · “${e.note}”` : ""}
+                    </p>
+                  </div>
+                  <div className="flex items-center gap-1">
+                    {data.canApprove && e.status === "PENDING" ? (
+                      <>
+                        <Button
+                          variant="outline"
+                          size="sm"
+                          disabled={busy}
+                          aria-label={`Approve ${e.target}`}
+                          onClick={() => approve.mutate({ tenantId: tenant.id, entryId: e.id })}
+                        >
+                          <Check aria-hidden="true" /> Approve
+                        </Button>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          disabled={busy}
+                          aria-label={`Reject ${e.target}`}
+                          onClick={() => reject.mutate({ tenantId: tenant.id, entryId: e.id })}
+                        >
+                          Reject
+                        </Button>
+                      </>
+                    ) : null}
+                    {data.canRequest ? (
+                      <Button
+                        variant="ghost"
+                        size="icon"
+                        className="size-8"
+                        disabled={busy}
+                        aria-label={`Remove ${e.target}`}
+                        onClick={() => remove.mutate({ tenantId: tenant.id, entryId: e.id })}
+                      >
+                        <X aria-hidden="true" />
+                      </Button>
+                    ) : null}
+                  </div>
                 </li>
               ))}
             </ul>
           )}
         </section>
 
-        {data.canEdit ? (
-          <form onSubmit={add} noValidate className="space-y-2">
-            <Label htmlFor="cidr-entry">Add an address or range</Label>
-            <div className="flex gap-2">
+        {data.canRequest ? (
+          <form onSubmit={submit} noValidate className="space-y-2">
+            <Label htmlFor="cidr-entry">Request an address or range with its port</Label>
+            <div className="flex flex-wrap gap-2">
               <Input
                 id="cidr-entry"
                 value={entry}
@@ -149,15 +189,23 @@ export function ProbeNetworkForm() {
                   setEntry(e.target.value);
                   setEntryError(null);
                 }}
-                placeholder="10.1.2.0/24 or fd12:3456:789a::/48"
+                placeholder="10.1.2.0/24:443 or [fd12:3456:789a::/48]:8000-8100"
                 autoComplete="off"
                 spellCheck={false}
-                className="font-mono"
+                className="min-w-64 flex-1 font-mono"
                 aria-invalid={entryError ? true : undefined}
                 aria-describedby={entryError ? "cidr-entry-error cidr-entry-hint" : "cidr-entry-hint"}
               />
-              <Button type="submit" variant="outline">
-                <Plus aria-hidden="true" /> Add
+              <Input
+                aria-label="Why (shown to the approver)"
+                value={note}
+                onChange={(e) => setNote(e.target.value)}
+                placeholder="Why (optional)"
+                maxLength={500}
+                className="min-w-40 flex-1"
+              />
+              <Button type="submit" variant="outline" disabled={busy}>
+                <Plus aria-hidden="true" /> Request
               </Button>
             </div>
             {entryError ? (
@@ -166,49 +214,28 @@ export function ProbeNetworkForm() {
               </p>
             ) : null}
             <p id="cidr-entry-hint" className="text-xs text-muted-foreground">
-              IPv4 or IPv6 in CIDR notation; a single address means that host only (/32 or /128).
+              CIDR plus a port or port range (<code>10.1.2.0/24:5432</code>, <code>10.1.2.0/24:8000-8100</code>, IPv6 in
+              brackets: <code>[fd12::/48]:443</code>). Private addresses need your provider&apos;s approval and take
+              effect only then; public ranges apply at once (they are reachable anyway).
             </p>
           </form>
         ) : (
           <p className="flex items-center gap-2 text-sm text-muted-foreground">
             <Lock aria-hidden="true" className="size-4 shrink-0" />
-            Only client admins and provider admins can change this list.
+            Only client admins and provider admins can request entries; provider admins approve them.
           </p>
         )}
 
-        {errors.length > 0 ? (
+        {error ? (
           <div
             role="alert"
             className="flex items-start gap-2 rounded-md border border-destructive/40 bg-destructive/10 p-3 text-sm text-status-down-foreground"
           >
             <CircleExclamationPoint aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
-            <ul className="space-y-1">
-              {errors.map((m) => (
-                <li key={m}>{m}</li>
-              ))}
-            </ul>
+            <p>{error}</p>
           </div>
         ) : null}
       </CardContent>
-      {data.canEdit ? (
-        <CardFooter className="flex flex-wrap items-center gap-2 border-t border-border pt-4">
-          <Button disabled={!dirty || save.isPending} onClick={() => save.mutate({ tenantId: tenant.id, cidrs: list })}>
-            {save.isPending ? <LoaderCircle aria-hidden="true" className="animate-spin" /> : null}
-            Save changes
-          </Button>
-          <Button
-            variant="ghost"
-            disabled={!dirty || save.isPending}
-            onClick={() => {
-              setDraft(null);
-              setErrors([]);
-            }}
-          >
-            Discard
-          </Button>
-          {dirty ? <span className="text-xs text-muted-foreground">Unsaved changes</span> : null}
-        </CardFooter>
-      ) : null}
     </Card>
   );
 }
