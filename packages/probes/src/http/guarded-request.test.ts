@@ -20,6 +20,8 @@ const seen: {
   host?: string;
   sni?: string | false | null;
   auth?: string;
+  apiKey?: string | string[];
+  trace?: string | string[];
   method?: string;
   body: string;
 }[] = [];
@@ -43,6 +45,8 @@ function handler(server: string) {
         host: req.headers.host,
         sni: (req.socket as TLSSocket).servername,
         auth: req.headers.authorization,
+        apiKey: req.headers["x-api-key"],
+        trace: req.headers["x-trace"],
         method: req.method,
         body,
       });
@@ -119,7 +123,7 @@ describe("guardedRequest", () => {
     expect(seen.map((s) => s.server)).toEqual(["secure"]);
   });
 
-  it("keeps credentials on same-origin hops, drops them cross-origin; 303 turns POST into GET", async () => {
+  it("keeps credentials on same-origin hops, drops them (and every secret-named header) cross-origin; 303 turns POST into GET", async () => {
     seen.length = 0;
     const cross = encodeURIComponent(`http://b.test:${portB}/final`);
     const same = encodeURIComponent(`/next?status=303&to=${cross}`);
@@ -127,17 +131,24 @@ describe("guardedRequest", () => {
       ...base,
       method: "POST",
       body: "payload",
-      headers: { authorization: "Bearer secret", "content-type": "text/plain" },
+      headers: {
+        authorization: "Bearer secret",
+        "X-Api-Key": "k-secret",
+        "x-trace": "t1",
+        "content-type": "text/plain",
+      },
       url: `http://a.test:${portA}/first?status=307&to=${same}`,
       signal: new AbortController().signal,
     });
     expect(res.statusCode).toBe(200);
     expect(res.finalUrl).toBe(`http://b.test:${portB}/final`);
     expect(res.hops).toHaveLength(3);
-    expect(seen.map(({ server, auth, method, body }) => ({ server, auth, method, body }))).toEqual([
-      { server: "A", auth: "Bearer secret", method: "POST", body: "payload" },
-      { server: "A", auth: "Bearer secret", method: "POST", body: "payload" },
-      { server: "B", auth: undefined, method: "GET", body: "" },
+    expect(
+      seen.map(({ server, auth, apiKey, trace, method, body }) => ({ server, auth, apiKey, trace, method, body })),
+    ).toEqual([
+      { server: "A", auth: "Bearer secret", apiKey: "k-secret", trace: "t1", method: "POST", body: "payload" },
+      { server: "A", auth: "Bearer secret", apiKey: "k-secret", trace: "t1", method: "POST", body: "payload" },
+      { server: "B", auth: undefined, apiKey: undefined, trace: "t1", method: "GET", body: "" },
     ]);
   });
 

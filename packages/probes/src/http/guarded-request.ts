@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import net, { isIP } from "node:net";
 import tls from "node:tls";
 import { Deadline } from "../common/deadline.ts";
+import { SENSITIVE_HEADER } from "../common/secrets.ts";
 import { leafOnlyPeerCertificate, secureContextFor } from "../common/tls-context.ts";
 import { type PinnedAddress, pinnedLookup, resolvePinned, SsrfBlockedError, type SsrfGuard } from "../ssrf.ts";
 import { encodeRequest, ResponseReader } from "./http1.ts";
@@ -64,7 +65,13 @@ export class RedirectError extends Error {
 }
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
+/**
+ * Headers that never follow a redirect to another origin: the credential headers, and every header the
+ * monitor form treats as a secret (SENSITIVE_HEADER: tokens, API keys, sessions, signatures …).
+ */
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+const isCredentialHeader = (name: string) =>
+  CREDENTIAL_HEADERS.includes(name.toLowerCase()) || SENSITIVE_HEADER.test(name);
 
 /**
  * The guard's resolution under the deadline. An IP literal (any spelling) is checked without DNS, so it
@@ -142,9 +149,7 @@ async function follow(req: GuardedRequest, deadline: Deadline): Promise<GuardedR
       );
     }
     if (next.origin !== url.origin) {
-      headers = Object.fromEntries(
-        Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.includes(k.toLowerCase())),
-      );
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !isCredentialHeader(k)));
     }
     url = next;
   }
