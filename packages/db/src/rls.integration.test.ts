@@ -81,6 +81,10 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     `insert into audit_logs (tenant_id, actor_type, actor_label, action) values ($1, 'SYSTEM', 's', 'seed') returning id::text`,
     [t],
   );
+  const allowEntry = await one(
+    `insert into probe_allow_entries (tenant_id, target, requested_by) values ($1, '10.20.30.0/24:5432', 'seed') returning id`,
+    [t],
+  );
   return {
     user: user.id,
     membership: membership.id,
@@ -93,6 +97,7 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     event: event.id,
     contract: contract.id,
     audit: audit.id,
+    allowEntry: allowEntry.id,
   };
 }
 
@@ -149,6 +154,10 @@ const inserts: Record<string, (t: string) => [string, unknown[]]> = {
   audit_logs: (t) => [
     `insert into audit_logs (tenant_id, actor_type, actor_label, action) values ($1, 'USER', 'u', 'x.y')`,
     [t],
+  ],
+  probe_allow_entries: (t) => [
+    `insert into probe_allow_entries (tenant_id, target, requested_by) values ($1, $2, 'u')`,
+    [t, `10.${Math.floor(Math.random() * 200)}.0.0/16:${1000 + Math.floor(Math.random() * 60000)}`],
   ],
 };
 
