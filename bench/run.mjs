@@ -33,6 +33,9 @@ function runOne(id) {
         LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         // The worker refuses to start without a monitor-secrets key outside development: one for this run.
         STEWARD_SECRETS_KEYS: process.env.STEWARD_SECRETS_KEYS ?? `bench:${randomBytes(32).toString("base64")}`,
+        // Benchmarks run against the local trust-auth Postgres with the built-in role passwords; the compiled
+        // worker (no NODE_ENV) refuses them otherwise.
+        ALLOW_DEFAULT_DB_PASSWORDS: process.env.ALLOW_DEFAULT_DB_PASSWORDS ?? "1",
       },
     });
     let out = "";

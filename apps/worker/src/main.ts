@@ -1,4 +1,4 @@
-import { databaseUrls, disconnectAll } from "@steward/db";
+import { assertNoDefaultPasswords, databaseUrls, disconnectAll } from "@steward/db";
 import { describeDenyRule, type SsrfGuard } from "@steward/probes";
 import { loadSecretBoxFromEnv } from "@steward/secrets";
 import { useSecretBox } from "@steward/services";
@@ -9,8 +9,12 @@ import { createLogger } from "./logger.ts";
 
 const log = createLogger(env.LOG_LEVEL);
 try {
-  // Fail closed: in production, built-in database role passwords refuse the start (ADR 0015).
-  databaseUrls();
+  // Fail closed (ADR 0015): built-in database role passwords refuse the start unless NODE_ENV says
+  // development or test — the compiled worker runs as `node dist/main.js` with no NODE_ENV, and that is a
+  // deployment. The local demo sets ALLOW_DEFAULT_DB_PASSWORDS=1 explicitly.
+  const { databaseUrl: _admin, ...roles } = databaseUrls();
+  const mode = process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test" ? "development" : "production";
+  assertNoDefaultPasswords(roles, { nodeEnv: mode, allowDefault: process.env.ALLOW_DEFAULT_DB_PASSWORDS === "1" });
 } catch (err) {
   log.fatal({ err }, "refusing to start");
   process.exit(1);

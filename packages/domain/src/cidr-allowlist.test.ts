@@ -284,6 +284,16 @@ describe("parseDeploymentAllowTargets (fail closed)", () => {
     expect(old.ok).toBe(false);
     if (!old.ok) expect(old.message).toContain("PROBE_ALLOWED_TARGETS");
   });
+
+  it("development mode is refused under NODE_ENV=production", () => {
+    const prod = parseDeploymentAllowTargets({
+      PROBE_ALLOWED_TARGETS: "127.0.0.1/32:4100",
+      STEWARD_DEV: "1",
+      NODE_ENV: "production",
+    });
+    expect(prod.ok).toBe(false);
+    if (!prod.ok) expect(prod.message).toMatch(/STEWARD_DEV .*NODE_ENV=production/);
+  });
 });
 
 describe("effectiveAllowTargets", () => {

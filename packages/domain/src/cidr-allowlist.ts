@@ -300,7 +300,7 @@ export function isDevMode(env: Readonly<Record<string, string | undefined>>): bo
 }
 
 /**
- * The deployment's allowlist from the environment (worker and web read the same variables):
+ * The deployment's allowlist from the environment (the worker, which runs every probe and "test now"):
  * `PROBE_ALLOWED_TARGETS`, comma-separated entries; empty or unset = nothing private (the default).
  * The old `PROBE_ALLOWED_CIDRS` is refused with a message: its entries had no ports and its default opened
  * all of loopback, so silently reading it would keep exactly what this replaced.
@@ -316,6 +316,13 @@ export function parseDeploymentAllowTargets(
     };
   }
   const dev = isDevMode(env);
+  if (dev && env.NODE_ENV === "production") {
+    return {
+      ok: false,
+      message:
+        "STEWARD_DEV (development mode: loopback probe targets) cannot be set with NODE_ENV=production; unset one of them",
+    };
+  }
   const raw = (env.PROBE_ALLOWED_TARGETS ?? "")
     .split(",")
     .map((s) => s.trim())

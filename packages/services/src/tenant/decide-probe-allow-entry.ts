@@ -1,3 +1,4 @@
+import { MultiLineText } from "@steward/domain";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import { actorLabel, type ServiceContext } from "../context.ts";
@@ -14,7 +15,7 @@ import {
 export const DecideProbeAllowEntryInput = z.object({
   entryId: z.uuid(),
   /** Shown to the tenant (e.g. why a request was rejected). */
-  note: z.string().trim().max(500).optional(),
+  note: MultiLineText({ label: "Note", max: 500 }).optional(),
 });
 export type DecideProbeAllowEntryInput = z.input<typeof DecideProbeAllowEntryInput>;
 

@@ -1,4 +1,4 @@
-import { normaliseAllowTarget } from "@steward/domain";
+import { MultiLineText, normaliseAllowTarget, SingleLineText } from "@steward/domain";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import { actorLabel, type ServiceContext } from "../context.ts";
@@ -9,9 +9,9 @@ import { clientTenantOrThrow, PROBE_ALLOW_ENTRY_SELECT, syncEffectiveProbeAllowl
 
 export const RequestProbeAllowEntryInput = z.object({
   /** `cidr:port`, `cidr:from-to`, `[v6-cidr]:port`; a public range may be bare (docs/ssrf.md). */
-  target: z.string().max(200),
+  target: SingleLineText({ label: "Target", max: 200 }),
   /** Why the tenant needs it (shown to the approver). */
-  note: z.string().trim().max(500).optional(),
+  note: MultiLineText({ label: "Note", max: 500 }).optional(),
 });
 export type RequestProbeAllowEntryInput = z.input<typeof RequestProbeAllowEntryInput>;
 
