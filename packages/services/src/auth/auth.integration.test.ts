@@ -135,4 +135,35 @@ describe("changePassword", () => {
       changePassword(otherCtx, { currentPassword: TEST_PASSWORD, newPassword: "Another-pass-2" }),
     ).resolves.toMatchObject({ revokedSessions: 1 });
   });
+
+  it("parallel guesses cannot outrun the limit: of 20 at once, at most 5 are checked", async () => {
+    const user = await createUser();
+    const s1 = await createSession(user.id);
+    const ctx = await userContext({ id: user.id, email: user.email, name: user.name, sessionId: s1.id });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        changePassword(ctx, { currentPassword: `parallel-guess-${i}`, newPassword: "Another-pass-2" }),
+      ),
+    );
+    const reasons = outcomes.map((o) => (o.status === "rejected" ? o.reason : o.value));
+    expect(reasons.filter((r) => r instanceof ValidationError)).toHaveLength(CHANGE_PASSWORD_MAX_FAILURES);
+    expect(reasons.filter((r) => r instanceof RateLimitedError)).toHaveLength(20 - CHANGE_PASSWORD_MAX_FAILURES);
+    expect(await auditRows({ action: "user.change_password_failed", actorId: user.id })).toHaveLength(
+      CHANGE_PASSWORD_MAX_FAILURES,
+    );
+  });
+
+  it("a right password gives its attempt back: only wrong ones count", async () => {
+    const user = await createUser();
+    const s1 = await createSession(user.id);
+    const ctx = await userContext({ id: user.id, email: user.email, name: user.name, sessionId: s1.id });
+    for (let i = 0; i < CHANGE_PASSWORD_MAX_FAILURES - 1; i++) {
+      await expect(
+        changePassword(ctx, { currentPassword: `guess-${i}`, newPassword: "Another-pass-2" }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    }
+    await expect(
+      changePassword(ctx, { currentPassword: TEST_PASSWORD, newPassword: "Another-pass-2" }),
+    ).resolves.toMatchObject({ revokedSessions: 1 });
+  });
 });

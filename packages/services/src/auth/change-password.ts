@@ -1,9 +1,9 @@
-import { withSystem } from "@steward/db";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
-import { RateLimitedError, UnauthenticatedError, ValidationError } from "../errors.ts";
+import { UnauthenticatedError, ValidationError } from "../errors.ts";
 import { authDb, withAuth } from "./auth-db.ts";
+import { returnChangePasswordAttempt, takeChangePasswordAttempt } from "./change-password-limit.ts";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "./hash-password.ts";
 
 export const ChangePasswordInput = z.object({
@@ -15,13 +15,7 @@ export const ChangePasswordInput = z.object({
 });
 export type ChangePasswordInput = z.input<typeof ChangePasswordInput>;
 
-/**
- * Wrong current passwords allowed per user in CHANGE_PASSWORD_WINDOW_MS: a stolen session must not become
- * an unthrottled password oracle. Each failure is an audit row (`user.change_password_failed`, with the
- * request's address), and the rows are the counter (audit_logs is indexed by actor and time).
- */
-export const CHANGE_PASSWORD_MAX_FAILURES = 5;
-export const CHANGE_PASSWORD_WINDOW_MS = 15 * 60 * 1000;
+export { CHANGE_PASSWORD_MAX_FAILURES, CHANGE_PASSWORD_WINDOW_MS } from "./change-password-limit.ts";
 
 /**
  * Change the acting user's password: verifies the current one, stores a new argon2id hash, bumps
@@ -38,26 +32,17 @@ export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswo
   const [user] = await authDb().$queryRaw<{ password_hash: string; disabled: boolean }[]>`
     select password_hash, disabled from steward_auth_password_hash(${userId}::uuid)`;
   if (!user || user.disabled) throw new UnauthenticatedError("Unknown user");
-  const since = new Date(Date.now() - CHANGE_PASSWORD_WINDOW_MS);
-  const failures = await withSystem((tx) =>
-    tx.auditLog.findMany({
-      where: { actorId: userId, action: "user.change_password_failed", createdAt: { gt: since } },
-      orderBy: { createdAt: "asc" },
-      take: CHANGE_PASSWORD_MAX_FAILURES,
-      select: { createdAt: true },
-    }),
-  );
-  if (failures.length >= CHANGE_PASSWORD_MAX_FAILURES) {
-    const retryAfterSeconds = Math.max(
-      1,
-      Math.ceil((failures[0]!.createdAt.getTime() + CHANGE_PASSWORD_WINDOW_MS - Date.now()) / 1000),
-    );
-    throw new RateLimitedError(`Too many wrong passwords; try again in ${retryAfterSeconds} seconds`, {
-      retryAfterSeconds,
-    });
+  // The budget is taken before the (slow) verification, atomically: parallel guesses cannot outrun it.
+  await takeChangePasswordAttempt(userId);
+  let right: boolean;
+  try {
+    right = await verifyPassword(user.password_hash, input.currentPassword);
+  } catch (err) {
+    await returnChangePasswordAttempt(userId); // not checked (e.g. the hash gate was busy): not a guess
+    throw err;
   }
-  if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-    // steward_auth may append tenant-less audit rows (ADR 0015): the failure is the counter's row.
+  if (!right) {
+    // steward_auth may append tenant-less audit rows (ADR 0015): every failure is on record.
     await withAuth((tx) =>
       emitAudit(tx, ctx, {
         tenantId: null,
@@ -68,6 +53,7 @@ export async function changePassword(ctx: ServiceContext, rawInput: ChangePasswo
     );
     throw new ValidationError("The current password is incorrect", { field: "currentPassword" });
   }
+  await returnChangePasswordAttempt(userId);
   const passwordHash = await hashPassword(input.newPassword);
   return withAuth(async (tx) => {
     // Stores the hash, stamps passwordSetAt with the database clock (as sessions.created_at, compared in
