@@ -17,7 +17,16 @@ beforeAll(async () => {
   // A plain Node server, as `next start` creates one: the handler echoes what it was given.
   server = http.createServer((req, res) => {
     res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify({ client: req.headers[CLIENT_ADDRESS_HEADER], xff: req.headers["x-forwarded-for"] }));
+    res.end(
+      JSON.stringify({
+        client: req.headers[CLIENT_ADDRESS_HEADER],
+        xff: req.headers["x-forwarded-for"],
+        ...(req.headers["x-forwarded-host"] ? { host: req.headers["x-forwarded-host"] } : {}),
+        ...(req.headers["x-forwarded-proto"] ? { proto: req.headers["x-forwarded-proto"] } : {}),
+        ...(req.headers.forwarded ? { forwarded: req.headers.forwarded } : {}),
+        ...(req.headers["x-real-ip"] ? { realIp: req.headers["x-real-ip"] } : {}),
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
@@ -39,6 +48,16 @@ describe("client-address hook on a real HTTP server", () => {
       const got = await get({ "x-forwarded-for": `203.0.113.${i}`, [CLIENT_ADDRESS_HEADER]: "198.51.100.1" });
       expect(got).toEqual({ client: "127.0.0.1", xff: "127.0.0.1" });
     }
+  });
+
+  it("drops the other forwarding headers of an untrusted client (host, proto, Forwarded, X-Real-IP)", async () => {
+    const got = await get({
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      forwarded: "for=203.0.113.9;host=evil.example",
+      "x-real-ip": "203.0.113.9",
+    });
+    expect(got).toEqual({ client: "127.0.0.1", xff: "127.0.0.1" });
   });
 
   it("stamps requests without any header too", async () => {
@@ -66,6 +85,14 @@ describe("stampClientAddress behind trusted proxies", () => {
       "x-forwarded-for",
       "6.6.6.6, 198.51.100.7",
     ]);
+  });
+
+  it("a trusted proxy's forwarding headers are kept", () => {
+    const req = fakeRequest("10.0.0.2", "198.51.100.7");
+    req.headers["x-forwarded-host"] = "steward.example";
+    req.headers["x-forwarded-proto"] = "https";
+    stampClientAddress(req, trusted);
+    expect(req.headers).toMatchObject({ "x-forwarded-host": "steward.example", "x-forwarded-proto": "https" });
   });
 
   it("an untrusted peer is the client, and its X-Forwarded-For is replaced", () => {

@@ -12,10 +12,14 @@ import { clientAddressFrom, isTrustedProxy, type TrustedProxy } from "@steward/d
  * from `socket.remoteAddress` and TRUSTED_PROXIES, then OVERWRITES
  *  - `x-steward-client-address` with it (request-info.ts reads only this; a client-sent one is replaced), and
  *  - `x-forwarded-for` with the trusted chain (a forged value from an untrusted peer is dropped),
- * so nothing downstream (limits, audit rows, sessions, logs) can be handed a forged address.
+ * and drops the other forwarding headers (`x-forwarded-host`, `x-forwarded-proto`, `x-forwarded-port`,
+ * `forwarded`, `x-real-ip`) unless the peer is a trusted proxy (Next.js then fills the x-forwarded-* ones
+ * from the request itself), so nothing downstream (limits, audit rows, sessions, logs) can be handed a forged address.
  */
 export const CLIENT_ADDRESS_HEADER = "x-steward-client-address";
 const INSTALLED = Symbol.for("steward.clientAddressHook");
+/** Forwarding headers believed only from TRUSTED_PROXIES (besides X-Forwarded-For, handled above). */
+const PROXY_ONLY_HEADERS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"];
 
 type Emit = (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -32,15 +36,18 @@ export function stampClientAddress(req: http.IncomingMessage, trustedProxies: re
   });
   const address = client ?? "unknown";
   req.headers[CLIENT_ADDRESS_HEADER] = address;
+  const fromProxy = isTrustedProxy(req.socket?.remoteAddress, trustedProxies);
+  if (!fromProxy) for (const name of PROXY_ONLY_HEADERS) delete req.headers[name];
   // Keep the raw header array in step (some readers use rawHeaders).
   const raw: string[] = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!.toLowerCase();
     if (name === CLIENT_ADDRESS_HEADER || name === "x-forwarded-for") continue;
+    if (!fromProxy && PROXY_ONLY_HEADERS.includes(name)) continue;
     raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   }
   raw.push(CLIENT_ADDRESS_HEADER, address);
-  if (req.headers["x-forwarded-for"] !== undefined && isTrustedProxy(req.socket?.remoteAddress, trustedProxies)) {
+  if (req.headers["x-forwarded-for"] !== undefined && fromProxy) {
     // From a trusted proxy: keep the chain as received (its right-most untrusted entry is the client).
     const xff = req.headers["x-forwarded-for"];
     const value = Array.isArray(xff) ? xff.join(", ") : xff;
