@@ -1,9 +1,11 @@
-import { getHealthPool, getSystemDb } from "@steward/db";
+import { getHealthPool, getSystemDb, getSystemPool } from "@steward/db";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { authenticateWithPassword } from "../auth/authenticate-with-password.ts";
 import { validateSession } from "../auth/validate-session.ts";
-import { createSession, createUser, TEST_PASSWORD } from "../testing/factories.ts";
+import { recordHeartbeat } from "../heartbeat/record-heartbeat.ts";
+import { createMonitor } from "../monitor/create-monitor.ts";
+import { createSession, createUser, createWorld, TEST_PASSWORD, tenantContext } from "../testing/factories.ts";
 import { checkDatabase } from "./check-database.ts";
 
 // ADR 0015: readiness checks have their own single connection and identity (login, session validation)
@@ -79,6 +81,27 @@ describe("pools are separate (behaviour)", () => {
     expect(await within(validateSession(session.id), 3000)).toMatchObject({ id: user.id, sessionId: session.id });
     const login = await within(authenticateWithPassword({ email: user.email, password: TEST_PASSWORD }), 5000);
     expect(login).toMatchObject({ userId: user.id });
+  });
+
+  it("a public heartbeat does not use the BYPASSRLS system pool (a narrow function on the web's role)", async () => {
+    const w = await createWorld();
+    const ctx = await tenantContext(w.personas.engineerA.user, w.tenants.A.id);
+    const m = await createMonitor(ctx, { name: "cron", kind: "HEARTBEAT", intervalSeconds: 3600 });
+    // Occupy all 5 connections of the raw system pool (the worker's ingest pool).
+    const a = await adminClient();
+    await a.query("select pg_advisory_lock($1)", [LOCK]);
+    const blocked = Array.from({ length: 5 }, () =>
+      getSystemPool().query("select pg_advisory_lock($1), pg_advisory_unlock($1)", [LOCK]),
+    );
+    cleanup = async () => {
+      await a.query("select pg_advisory_unlock($1)", [LOCK]);
+      await Promise.allSettled(blocked);
+    };
+    await waitFor(
+      async () => (await connections("steward-system-pool", true)) === 5,
+      "5 blocked system-pool connections",
+    );
+    expect(await within(recordHeartbeat(m.heartbeatToken ?? ""), 3000)).toEqual({ ok: true });
   });
 
   it("50 concurrent readiness checks use one connection and do not delay a session validation", async () => {
