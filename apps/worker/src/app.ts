@@ -245,7 +245,7 @@ export function createWorkerApp(opts: WorkerAppOptions): WorkerApp {
         log.warn({ err }, "could not seal plaintext monitor secrets at boot");
       }
 
-      ssrf ??= createSsrfGuard({ allowCidrs: opts.allowCidrs ?? [], deny: await buildPlatformDenyList({}) });
+      ssrf ??= createSsrfGuard({ allowCidrs: opts.allowCidrs ?? [], deny: await buildPlatformDenyList(process.env) });
       // One guard construction for scheduled probes and "test now" alike (deployment ∪ tenant allowlist,
       // the platform deny list kept).
       const guardFor = tenantGuards(ssrf);

@@ -54,7 +54,7 @@ export const env = createEnv({
 
 /**
  * The deployment's SSRF guard: PROBE_ALLOWED_TARGETS (validated; nothing private by default) and the
- * platform deny list built from DATABASE_URL, APP_/SYSTEM_DATABASE_URL, REDIS_URL, WEB_PORT/AUTH_URL and
+ * platform deny list built from DATABASE_URL, APP_/SYSTEM_/AUTH_DATABASE_URL, REDIS_URL, WEB_PORT/AUTH_URL and
  * WORKER_HEALTH_PORT (docs/ssrf.md). Rejects with a clear message on a bad list.
  */
 export function deploymentGuard(): Promise<SsrfGuard> {

@@ -1,5 +1,12 @@
 import { SingleLineText } from "@steward/domain";
-import { joinSecrets, SECRET_CONFIG_FIELDS, SENSITIVE_HEADER, secretTarget, splitSecrets } from "@steward/probes";
+import {
+  joinSecrets,
+  redactConfig,
+  SECRET_CONFIG_FIELDS,
+  SENSITIVE_HEADER,
+  secretTarget,
+  splitSecrets,
+} from "@steward/probes";
 import { z } from "zod";
 import { emitAudit } from "../audit/emit-audit.ts";
 import type { ServiceContext } from "../context.ts";
@@ -198,8 +205,10 @@ export async function updateMonitor(ctx: ServiceContext, rawInput: UpdateMonitor
           ...secretChanges,
         },
       });
+      // Never hand a secret back, even from a row written before secrets were sealed (the worker's boot
+      // sweep seals those; until then the config may still hold one).
       /** Stored secrets this edit dropped because the target changed (the form says so). */
-      return { ...monitor, secretsCleared };
+      return { ...monitor, config: redactConfig(monitor.kind, monitor.config).config, secretsCleared };
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError("A monitor with this name already exists", { field: "name" });

@@ -9,4 +9,3 @@ export * from "./probe-result-row.ts";
 export * from "./record-probe-results.ts";
 export * from "./sql.ts";
 export { PROBE_ACTOR } from "./system-writes.ts";
-export * from "./tenant-probe-guard.ts";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { withSystem } from "@steward/db";
-import { buildPlatformDenyList, createSsrfGuard } from "@steward/probes";
+import { buildPlatformDenyList, createSsrfGuard, tenantGuards } from "@steward/probes";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ServiceContext } from "../context.ts";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
-import { tenantProbeGuard } from "../probe/tenant-probe-guard.ts";
+import { getTenantProbeAllowCidrs } from "../probe/get-tenant-probe-allowlist.ts";
 import { auditRows, createWorld, tenantContext, type World } from "../testing/factories.ts";
 import { approveProbeAllowEntry, rejectProbeAllowEntry } from "./decide-probe-allow-entry.ts";
 import { getTenantProbeSettings } from "./get-tenant-probe-settings.ts";
@@ -39,7 +39,9 @@ describe("probe allowlist approval: request → pending → approve → effectiv
     await clear(A);
     const admin = await tenantContext(w.personas.clientAdminA.user, A);
     const provider = await tenantContext(w.personas.providerAdmin.user, A);
-    const guardOf = async (ctx: ServiceContext) => tenantProbeGuard(ctx, await deployment());
+    // What the worker builds for this tenant's probes and "test now": its stored effective entries.
+    const guardFor = tenantGuards(await deployment());
+    const guardOf = async (ctx: ServiceContext) => guardFor(await getTenantProbeAllowCidrs(ctx.tenant!.id));
 
     const entry = await requestProbeAllowEntry(admin, { target: " 10.20.30.0/24:5432 ", note: "ERP database" });
     expect(entry).toMatchObject({
