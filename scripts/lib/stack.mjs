@@ -121,6 +121,11 @@ export function demoEstateTargets(url, port) {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (host === "localhost") return `127.0.0.1/32:${port},[::1/128]:${port}`;
   if (host.includes(":")) return `[${host}/128]:${port}`;
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
+    throw new FatalError(
+      `DEMO_ESTATE_URL: use an IP address or localhost for the demo estate (got ${host}); the probe allowlist (PROBE_ALLOWED_TARGETS) names addresses, not host names`,
+    );
+  }
   return `${host}/32:${port}`;
 }
 
