@@ -13,6 +13,13 @@ export { URL_CREDENTIALS_MESSAGE, urlHasCredentials } from "./common/schema.ts";
 export * from "./common/secrets.ts";
 export * from "./dns/dns-probe.ts";
 export * from "./heartbeat/heartbeat.ts";
+// The guarded HTTP client, for every outbound sender a tenant can point (notification channels, webhooks).
+export {
+  type GuardedRequest,
+  type GuardedResponse,
+  guardedRequest,
+  RedirectError,
+} from "./http/guarded-request.ts";
 export * from "./http/http-probe.ts";
 export * from "./icmp/icmp-probe.ts";
 export * from "./mqtt/mqtt-probe.ts";
