@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import tls from "node:tls";
 import nodemailer from "nodemailer";
 import { z } from "zod";
 import type { Channel, DeliveryResult, NotificationMessage } from "./channel.ts";
@@ -66,6 +67,8 @@ const configSchema = z.object({
   security: z.enum(["tls", "starttls", "none"]).default("starttls"),
   from: z.email().max(254),
   to: z.array(z.email().max(254)).min(1).max(50),
+  /** A private relay's CA (PEM), trusted in addition to the system roots (verification is never off). */
+  tlsCa: z.string().max(20_000).includes("-----BEGIN CERTIFICATE-----").optional(),
 });
 const secretsSchema = z
   .object({ username: z.string().min(1).max(256).optional(), password: z.string().min(1).max(1024).optional() })
@@ -76,6 +79,15 @@ function classifySmtp(err: unknown): { retryable: boolean; reason: string } {
   const e = err as { code?: string; responseCode?: number; message?: string } | null;
   if (typeof e?.responseCode === "number") {
     return { retryable: e.responseCode >= 400 && e.responseCode < 500, reason: e.message ?? String(err) };
+  }
+  // A certificate that does not verify is a configuration to fix, not a transient failure.
+  const cause = (err as { cause?: { code?: string } } | null)?.cause?.code ?? "";
+  if (
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|certificate|altnames/.test(
+      `${e?.code ?? ""} ${cause} ${e?.message ?? ""}`,
+    )
+  ) {
+    return { retryable: false, reason: e?.message ?? String(err) };
   }
   if (e?.code === "EAUTH" || e?.code === "ETLS" || e?.code === "EENVELOPE" || e?.code === "EMESSAGE") {
     return { retryable: false, reason: e.message ?? String(err) };
@@ -107,7 +119,12 @@ export const emailChannel: Channel<typeof configSchema, typeof secretsSchema> = 
         secure: config.security === "tls",
         requireTLS: config.security === "starttls",
         ignoreTLS: config.security === "none",
-        ...(pinned.address !== host ? { servername: host, tls: { servername: host } } : {}),
+        ...(pinned.address !== host ? { servername: host } : {}),
+        tls: {
+          rejectUnauthorized: true,
+          ...(pinned.address !== host ? { servername: host } : {}),
+          ...(config.tlsCa ? { ca: [...tls.rootCertificates, config.tlsCa] } : {}),
+        },
         ...(secrets.username !== undefined ? { auth: { user: secrets.username, pass: secrets.password! } } : {}),
         connectionTimeout: ctx.timeoutMs,
         greetingTimeout: ctx.timeoutMs,
