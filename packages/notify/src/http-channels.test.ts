@@ -208,6 +208,19 @@ describe("retry classification", () => {
     expect(slow.error).toMatch(/timeout/);
   });
 
+  it("the caller's signal (worker shutdown) aborts a delivery in flight; it is retried later", async () => {
+    rx.setReply(() => null);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(new Error("worker stopping")), 100);
+    const started = Date.now();
+    const r = await slackChannel.send(message(), {
+      ...ctx({}, { webhookUrl: rx.url() }, 10_000),
+      signal: abort.signal,
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(r).toMatchObject({ ok: false, retryable: true, error: "worker stopping" });
+  });
+
   it("the response read is bounded", async () => {
     rx.setReply(() => ({ status: 500, body: "e".repeat(100_000) }));
     const r = await send();
