@@ -1,4 +1,5 @@
 export * from "./access.ts";
+export * from "./business-hours.ts";
 export * from "./cidr-allowlist.ts";
 export * from "./client-address.ts";
 export * from "./incident-state.ts";
