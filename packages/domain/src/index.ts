@@ -2,6 +2,7 @@ export * from "./access.ts";
 export * from "./business-hours.ts";
 export * from "./cidr-allowlist.ts";
 export * from "./client-address.ts";
+export * from "./escalation.ts";
 export * from "./incident-state.ts";
 export * from "./ip-ranges.ts";
 export * from "./latency-histogram.ts";
