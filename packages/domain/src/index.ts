@@ -7,6 +7,7 @@ export * from "./incident-state.ts";
 export * from "./ip-ranges.ts";
 export * from "./latency-histogram.ts";
 export * from "./monitor-state.ts";
+export * from "./oncall-schedule.ts";
 export * from "./permissions.ts";
 export * from "./region-quorum.ts";
 export * from "./roles.ts";
