@@ -112,7 +112,17 @@ describe("planEscalation (properties)", () => {
         fc.integer({ min: 0, max: 1500 }),
         (pol, startMin, ackMin, nowMin, extraMin) => {
           const triggeredAt = T0 + startMin * MIN;
-          const acknowledgedAt = ackMin === undefined ? undefined : triggeredAt + ackMin * MIN;
+          // Half the time, acknowledge exactly when some step fires (the boundary case).
+          const fireMins: number[] = [];
+          let m = 0;
+          for (let r = 0; r <= pol.repeat; r++) {
+            for (const st of pol.steps) {
+              m += st.delayMinutes;
+              fireMins.push(m);
+            }
+          }
+          const snapped = ackMin !== undefined && ackMin % 2 === 0 ? fireMins[ackMin % fireMins.length] : ackMin;
+          const acknowledgedAt = snapped === undefined ? undefined : triggeredAt + snapped * MIN;
           const now = triggeredAt + nowMin * MIN;
           const a = planEscalation(pol, { triggeredAt, acknowledgedAt, now });
           expect(planEscalation(pol, { triggeredAt, acknowledgedAt, now })).toEqual(a);

@@ -153,28 +153,34 @@ const users = fc.oneof(
 );
 
 const layerArb = (anchor: number) =>
-  fc.record({
-    participants: users,
-    rotation: fc.oneof(
-      fc.record({ unit: fc.constant("days" as const), length: fc.integer({ min: 1, max: 2 }) }),
-      fc.record({ unit: fc.constant("weeks" as const), length: fc.constant(1) }),
-      fc.record({ unit: fc.constant("hours" as const), length: fc.integer({ min: 1, max: 30 }) }),
-    ),
-    handoffTime: quarter.map((q) => hm(q * 15)),
-    startDate: fc.integer({ min: -4, max: 1 }).map((d) => new Date(anchor + d * DAY).toISOString().slice(0, 10)),
-    restriction: fc.option(
-      fc.array(
-        fc.array(
-          fc
-            .tuple(quarter, fc.integer({ min: 1, max: 40 }))
-            .map(([a, len]) => ({ start: hm(a * 15), end: hm(Math.min(1440, (a + len) * 15)) })),
-          { maxLength: 2 },
-        ),
-        { minLength: 7, maxLength: 7 },
+  fc
+    .record({
+      participants: users,
+      rotation: fc.oneof(
+        fc.record({ unit: fc.constant("days" as const), length: fc.integer({ min: 1, max: 2 }) }),
+        fc.record({ unit: fc.constant("weeks" as const), length: fc.constant(1) }),
+        fc.record({ unit: fc.constant("hours" as const), length: fc.integer({ min: 1, max: 30 }) }),
       ),
-      { nil: undefined },
-    ),
-  });
+      handoffTime: quarter.map((q) => hm(q * 15)),
+      startDate: fc.integer({ min: -4, max: 1 }).map((d) => new Date(anchor + d * DAY).toISOString().slice(0, 10)),
+      restriction: fc.option(
+        fc.array(
+          fc.array(
+            fc
+              .tuple(quarter, fc.integer({ min: 1, max: 40 }))
+              .map(([a, len]) => ({ start: hm(a * 15), end: hm(Math.min(1440, (a + len) * 15)) })),
+            { maxLength: 2 },
+          ),
+          { minLength: 7, maxLength: 7 },
+        ),
+        { nil: undefined },
+      ),
+      weekday: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined }),
+    })
+    .map(
+      ({ weekday, ...l }): RotationLayer =>
+        l.rotation.unit === "weeks" && weekday !== undefined ? { ...l, handoffWeekday: weekday } : l,
+    );
 
 const scheduleArb = fc.tuple(fc.constantFrom(...ZONES), fc.constantFrom(...ANCHORS)).chain(([timeZone, anchor]) =>
   fc.record({
@@ -236,7 +242,8 @@ function bruteWalk(s: OnCallSchedule, from: number, to: number): (string | null)
     let who: string | null = null;
     for (let i = s.layers.length - 1; i >= 0 && who === null; i--) {
       const l = s.layers[i] as RotationLayer;
-      const start = Date.parse(`${l.startDate}T00:00:00Z`) / DAY;
+      let start = Date.parse(`${l.startDate}T00:00:00Z`) / DAY;
+      if (l.handoffWeekday !== undefined) start += (l.handoffWeekday - new Date(start * DAY).getUTCDay() + 7) % 7;
       const hMin = toMinute(l.handoffTime);
       let k: number;
       if (l.rotation.unit === "hours") {
