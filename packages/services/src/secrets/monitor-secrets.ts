@@ -101,6 +101,31 @@ interface Row {
   secrets: unknown;
 }
 
+/** Runs `fn` on one monitor row locked FOR UPDATE in its own transaction (skipped when the row is gone). */
+async function withLockedMonitor(
+  pool: ReturnType<typeof getSystemPool>,
+  id: string,
+  fn: (row: Row, update: (sql: string, values: unknown[]) => Promise<unknown>) => Promise<void>,
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const row = (
+      await client.query<Row>(
+        "SELECT id, tenant_id, kind::text AS kind, config, secrets FROM monitors WHERE id = $1 FOR UPDATE",
+        [id],
+      )
+    ).rows[0];
+    if (row) await fn(row, (sql, values) => client.query(sql, values));
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * Seals what rows written before migration 20261204030000 still hold in clear: secret fields and credential
  * headers in `config`, and credentials in URLs. Run by the worker at start-up (before it probes) and by
@@ -115,32 +140,16 @@ export async function sealPlaintextMonitorSecrets(sb: SecretBox = secretBox()): 
   );
   let sealed = 0;
   for (const { id } of rows) {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const r = (
-        await client.query<Row>(
-          "SELECT id, tenant_id, kind::text AS kind, config, secrets FROM monitors WHERE id = $1 FOR UPDATE",
-          [id],
-        )
-      ).rows[0];
-      if (r) {
-        const split = splitSecrets(r.kind, moveUrlCredentials(r.config ?? {}));
-        const secrets = { ...sealedSecretsOf(r.secrets), ...sealMonitorSecrets(r.tenant_id, r.id, split.secrets, sb) };
-        await client.query("UPDATE monitors SET config = $2, secrets = $3 WHERE id = $1", [
-          r.id,
-          JSON.stringify(split.config),
-          JSON.stringify(secrets),
-        ]);
-        sealed++;
-      }
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    await withLockedMonitor(pool, id, async (r, update) => {
+      const split = splitSecrets(r.kind, moveUrlCredentials(r.config ?? {}));
+      const secrets = { ...sealedSecretsOf(r.secrets), ...sealMonitorSecrets(r.tenant_id, r.id, split.secrets, sb) };
+      await update("UPDATE monitors SET config = $2, secrets = $3 WHERE id = $1", [
+        r.id,
+        JSON.stringify(split.config),
+        JSON.stringify(secrets),
+      ]);
+      sealed++;
+    });
   }
   return sealed;
 }
@@ -159,42 +168,26 @@ export async function rotateMonitorSecrets(
   let resealed = 0;
   let failed = 0;
   for (const { id } of rows) {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const r = (
-        await client.query<Row>(
-          "SELECT id, tenant_id, kind::text AS kind, config, secrets FROM monitors WHERE id = $1 FOR UPDATE",
-          [id],
-        )
-      ).rows[0];
-      if (r) {
-        const current = sealedSecretsOf(r.secrets);
-        const next: SealedSecrets = { ...current };
-        let changed = 0;
-        for (const [path, value] of Object.entries(current)) {
-          if (!sb.needsRotation(value)) continue;
-          const aad = { tenantId: r.tenant_id, owner: monitorSecretOwner(r.id), field: path };
-          try {
-            next[path] = sb.seal(sb.open(value, aad), aad);
-            changed++;
-          } catch {
-            failed++;
-          }
-        }
-        if (changed > 0) {
-          await client.query("UPDATE monitors SET secrets = $2 WHERE id = $1", [r.id, JSON.stringify(next)]);
-          monitors++;
-          resealed += changed;
+    await withLockedMonitor(pool, id, async (r, update) => {
+      const current = sealedSecretsOf(r.secrets);
+      const next: SealedSecrets = { ...current };
+      let changed = 0;
+      for (const [path, value] of Object.entries(current)) {
+        if (!sb.needsRotation(value)) continue;
+        const aad = { tenantId: r.tenant_id, owner: monitorSecretOwner(r.id), field: path };
+        try {
+          next[path] = sb.seal(sb.open(value, aad), aad);
+          changed++;
+        } catch {
+          failed++;
         }
       }
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+      if (changed > 0) {
+        await update("UPDATE monitors SET secrets = $2 WHERE id = $1", [r.id, JSON.stringify(next)]);
+        monitors++;
+        resealed += changed;
+      }
+    });
   }
   return { monitors, resealed, failed };
 }
