@@ -85,6 +85,10 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     `insert into probe_allow_entries (tenant_id, target, requested_by) values ($1, '10.20.30.0/24:5432', 'seed') returning id`,
     [t],
   );
+  const channel = await one(
+    `insert into notification_channels (tenant_id, kind, name) values ($1, 'WEBHOOK', 'seed') returning id`,
+    [t],
+  );
   return {
     user: user.id,
     membership: membership.id,
@@ -98,6 +102,7 @@ async function seedTenant(c: pg.Client, t: string, slug: string): Promise<Ids> {
     contract: contract.id,
     audit: audit.id,
     allowEntry: allowEntry.id,
+    channel: channel.id,
   };
 }
 
@@ -158,6 +163,10 @@ const inserts: Record<string, (t: string) => [string, unknown[]]> = {
   probe_allow_entries: (t) => [
     `insert into probe_allow_entries (tenant_id, target, requested_by) values ($1, $2, 'u')`,
     [t, `10.${Math.floor(Math.random() * 200)}.0.0/16:${1000 + Math.floor(Math.random() * 60000)}`],
+  ],
+  notification_channels: (t) => [
+    `insert into notification_channels (tenant_id, kind, name) values ($1, 'SLACK', $2)`,
+    [t, `c${Math.random()}`],
   ],
 };
 

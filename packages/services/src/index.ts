@@ -2,6 +2,7 @@ export * from "./access/index.ts";
 export * from "./asset/index.ts";
 export * from "./audit/index.ts";
 export * from "./auth/index.ts";
+export * from "./channel/index.ts";
 export * from "./context.ts";
 export * from "./db-errors.ts";
 export * from "./errors.ts";
