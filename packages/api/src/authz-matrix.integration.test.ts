@@ -8,6 +8,7 @@ import {
   clearProbeAllowEntries,
   createIncident,
   createMembership,
+  createNotificationChannel,
   createProbeAllowEntry,
   createUser,
   createWorld,
@@ -146,6 +147,7 @@ async function sampleIds(t: TenantFixture, mutation: boolean): Promise<SampleIds
     incidentId: t.incidentId,
     membershipId: t.spareMembershipId,
     probeAllowEntryId: randomUUID(),
+    channelId: randomUUID(),
     unique: randomUUID().slice(0, 8),
   };
   if (!mutation) return base;
@@ -153,7 +155,14 @@ async function sampleIds(t: TenantFixture, mutation: boolean): Promise<SampleIds
   const user = await createUser();
   const membership = await createMembership({ userId: user.id, tenantId: t.id, role: "CLIENT_VIEWER" });
   const entry = await createProbeAllowEntry(t.id);
-  return { ...base, incidentId: incident.id, membershipId: membership.id, probeAllowEntryId: entry.id };
+  const channel = await createNotificationChannel(t.id);
+  return {
+    ...base,
+    incidentId: incident.id,
+    membershipId: membership.id,
+    probeAllowEntryId: entry.id,
+    channelId: channel.id,
+  };
 }
 
 async function call(persona: PersonaName, path: string, input: unknown): Promise<{ outcome: Outcome; data?: unknown }> {
@@ -263,6 +272,7 @@ describe("authorisation matrix", () => {
               incidentId: randomUUID(),
               membershipId: randomUUID(),
               probeAllowEntryId: randomUUID(),
+              channelId: randomUUID(),
               unique: randomUUID().slice(0, 8),
             };
           } else {
@@ -270,7 +280,14 @@ describe("authorisation matrix", () => {
             ids = { ...rows, tenantId: s.tenant === "random" ? randomUUID() : all[s.tenant].id };
           }
           const input = entry.sample(ids);
-          const rowIds = [ids.assetId, ids.monitorId, ids.incidentId, ids.membershipId, ids.probeAllowEntryId];
+          const rowIds = [
+            ids.assetId,
+            ids.monitorId,
+            ids.incidentId,
+            ids.membershipId,
+            ids.probeAllowEntryId,
+            ids.channelId,
+          ];
           const usesRowId = rowIds.some((id) => strings(input).has(id));
           const rowsForeign = s.rowsFrom !== s.tenant;
           const want = expected(entry, persona, s.tenant, rowsForeign, usesRowId);

@@ -132,6 +132,7 @@ function idsOf(): SampleIds {
     incidentId: t.incidentId,
     membershipId: t.spareMembershipId,
     probeAllowEntryId: randomUUID(),
+    channelId: randomUUID(),
     unique: randomUUID().slice(0, 8),
   };
 }

@@ -9,6 +9,8 @@ export interface SampleIds {
   membershipId: string;
   /** A PENDING probe allowlist entry (fresh for mutations). */
   probeAllowEntryId: string;
+  /** A notification channel (fresh for mutations). */
+  channelId: string;
   /** A short unique string for names that must not collide. */
   unique: string;
 }
@@ -131,6 +133,27 @@ export const POLICY = {
     kind: "tenant",
     permission: "monitor:write",
     sample: (i) => ({ tenantId: i.tenantId, monitorId: i.monitorId, paused: true }),
+  },
+  "channel.list": { kind: "tenant", permission: "tenant:read", sample: (i) => ({ tenantId: i.tenantId }) },
+  "channel.create": {
+    kind: "tenant",
+    permission: "tenant:write",
+    sample: (i) => ({
+      tenantId: i.tenantId,
+      kind: "SLACK",
+      name: `matrix ${i.unique}`,
+      secrets: { webhookUrl: "https://hooks.slack.com/services/T0000/B0000/matrixsecretvalue" },
+    }),
+  },
+  "channel.update": {
+    kind: "tenant",
+    permission: "tenant:write",
+    sample: (i) => ({ tenantId: i.tenantId, channelId: i.channelId, enabled: false }),
+  },
+  "channel.delete": {
+    kind: "tenant",
+    permission: "tenant:write",
+    sample: (i) => ({ tenantId: i.tenantId, channelId: i.channelId }),
   },
   "incident.list": { kind: "tenant", permission: "incident:read", sample: (i) => ({ tenantId: i.tenantId }) },
   "incident.get": {

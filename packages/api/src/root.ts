@@ -1,5 +1,6 @@
 import { assetRouter } from "./routers/asset.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { channelRouter } from "./routers/channel.ts";
 import { fleetRouter } from "./routers/fleet.ts";
 import { incidentRouter } from "./routers/incident.ts";
 import { meRouter } from "./routers/me.ts";
@@ -17,6 +18,7 @@ export const appRouter = router({
   member: memberRouter,
   audit: auditRouter,
   fleet: fleetRouter,
+  channel: channelRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ import { buildTenantContext, buildUserContext } from "../access/build-tenant-con
 import { resolveAccess } from "../access/resolve-access.ts";
 import { hashPassword } from "../auth/hash-password.ts";
 import type { SessionUser } from "../auth/validate-session.ts";
+import { sealChannelSecrets } from "../channel/channel-fields.ts";
 import type { ServiceContext } from "../context.ts";
 
 type MonitorState = "UP" | "DEGRADED" | "DOWN" | "UNKNOWN" | "MAINTENANCE";
@@ -339,4 +340,16 @@ export async function clearProbeAllowEntries() {
     await tx.probeAllowEntry.deleteMany({});
     await tx.organization.updateMany({ data: { probeAllowCidrs: [] } });
   });
+}
+
+/** A PagerDuty notification channel with a sealed routing key (valid for every verb). */
+export async function createNotificationChannel(tenantId: string, o: { name?: string } = {}) {
+  const id = randomUUID();
+  const secrets = sealChannelSecrets(tenantId, id, { routingKey: `R${randomUUID().replaceAll("-", "")}` });
+  return sys((tx) =>
+    tx.notificationChannel.create({
+      data: { id, tenantId, kind: "PAGERDUTY", name: o.name ?? `channel-${uniq()}`, config: {}, secrets },
+      select: { id: true, tenantId: true, name: true },
+    }),
+  );
 }
