@@ -142,6 +142,9 @@ export const httpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
   .refine((u) => {
+    // zod runs this refinement even when the URL check above failed: a string that does not parse is that
+    // check's error to report, not a thrown TypeError here.
+    if (!URL.canParse(u)) return true;
     const url = new URL(u);
     return url.username === "" && url.password === "";
   }, "the URL must not contain a user name or password");

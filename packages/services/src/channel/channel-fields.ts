@@ -72,8 +72,8 @@ function containsNul(value: unknown, depth = 0): boolean {
 }
 
 /**
- * safeParse that never throws: a refinement of packages/notify may run on a value an earlier check already
- * refused (`new URL("not a url")` in httpUrl's refine throws a TypeError) — that is a validation failure too.
+ * safeParse that never throws: a kind's schema (packages/notify) that throws on hostile input is a validation
+ * failure for the caller, never a 500.
  */
 function safeParse(schema: z.ZodType, value: unknown, field: string) {
   try {
