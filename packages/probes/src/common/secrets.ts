@@ -1,7 +1,8 @@
 /**
  * Config fields that are secrets, by monitor kind. Monitor configs are stored as JSON; anything that
- * returns a config to a client (monitor.get, forms) must pass it through `redactConfig`, and an edit
- * that leaves a secret out keeps the stored one (`mergeSecrets`), so a secret is write-only over the API.
+ * returns a config to a client (monitor.get, forms) must pass it through `redactConfig`; the values are
+ * stored sealed per path (`splitSecrets` / `joinSecrets`; an edit that leaves one out keeps it:
+ * services' update-monitor), so a secret is write-only over the API.
  */
 export const SECRET_CONFIG_FIELDS: Readonly<Record<string, readonly string[]>> = {
   POSTGRES: ["password"],
@@ -47,29 +48,6 @@ export function redactConfig(kind: string, config: unknown): { config: unknown; 
     }
   }
   return { config: out, secretsSet };
-}
-
-/** An edited config: secret fields the edit leaves out (or sends empty) keep their stored values. */
-export function mergeSecrets(
-  kind: string,
-  stored: unknown,
-  incoming: Record<string, unknown>,
-): Record<string, unknown> {
-  const fields = SECRET_CONFIG_FIELDS[kind] ?? [];
-  const prev = (typeof stored === "object" && stored !== null ? stored : {}) as Record<string, unknown>;
-  const out = { ...incoming };
-  for (const f of fields) {
-    if ((out[f] === undefined || out[f] === "") && prev[f] !== undefined) out[f] = prev[f];
-  }
-  if (isRecord(out.headers) && isRecord(prev.headers)) {
-    const stored = prev.headers;
-    const headers: Record<string, unknown> = { ...out.headers };
-    for (const [name, value] of Object.entries(headers)) {
-      if (value === "" && SENSITIVE_HEADER.test(name) && typeof stored[name] === "string") headers[name] = stored[name];
-    }
-    out.headers = headers;
-  }
-  return out;
 }
 
 /**
